@@ -1,0 +1,97 @@
+"""The two things phytowatch harvests: listings and the traders who publish them.
+
+Items are plain dataclasses so that page modules, pipelines, the store and the
+exports share one typed vocabulary, and so that Scrapy (through itemadapter)
+can carry them without a separate ``scrapy.Item`` declaration.
+
+Conventions every page module follows:
+
+* ``marketplace`` is a stable key of the site the listing lives on: ``"ebay.de"``,
+  ``"etsy.com"`` or, for an independent shop, the shop itself
+  (``"greenthumb.example"``; see :func:`crawler.sites.site_key`).
+* countries are ISO 3166-1 alpha-2 codes (``"DE"``), currencies ISO 4217 (``"EUR"``).
+* ``fetched_at`` is an ISO 8601 UTC timestamp.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+
+def utc_now() -> str:
+    """Current time as the ISO 8601 UTC string stored everywhere in phytowatch."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+@dataclass
+class Trader:
+    """A seller on one marketplace, or an independent shop (then the shop is the trader)."""
+
+    marketplace: str
+    seller_key: str
+    display_name: str | None = None
+    profile_url: str | None = None
+    country: str | None = None
+    #: Number of feedback ratings the seller has received (eBay "(113)").
+    feedback_count: int | None = None
+    #: Seller rating normalised to 0..1 (eBay 99.5 % positive -> 0.995; 4.8 of 5 stars -> 0.96).
+    rating: float | None = None
+    shop_website: str | None = None
+    #: Software or marketplace family: "shopify", "woocommerce", "schema.org", "ebay", ...
+    platform: str | None = None
+    fetched_at: str = field(default_factory=utc_now)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Listing:
+    """One offer of goods as published by a trader."""
+
+    marketplace: str
+    listing_id: str
+    url: str
+    title: str
+    description: str | None = None
+    price: float | None = None
+    currency: str | None = None
+    #: Units still on offer, where the page says so.
+    quantity_available: int | None = None
+    #: Units already sold, where the page says so (eBay "23 sold").
+    quantity_sold: int | None = None
+    #: In stock / purchasable right now, where the page says so.
+    available: bool | None = None
+    condition: str | None = None
+    sku: str | None = None
+    category_path: list[str] = field(default_factory=list)
+    image_urls: list[str] = field(default_factory=list)
+    ships_from: str | None = None
+    ships_to: list[str] = field(default_factory=list)
+    #: ``Trader.seller_key`` of the trader on the same marketplace.
+    seller_key: str | None = None
+    #: The search query (or shop) that led the crawl to this listing.
+    search_query: str | None = None
+    language: str | None = None
+    platform: str | None = None
+    fetched_at: str = field(default_factory=utc_now)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def text(self) -> str:
+        """Title and description as the one text the classifier reads."""
+        return listing_text(self.title, self.description)
+
+
+def listing_text(title: str | None, description: str | None) -> str:
+    """Join title and description the way classifier offsets are counted.
+
+    The title comes first, then a newline, then the description; a span with
+    ``start < len(title)`` is therefore in the title.
+    """
+    title = title or ""
+    return f"{title}\n{description}" if description else title
