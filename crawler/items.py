@@ -77,6 +77,8 @@ class Listing:
     language: str | None = None
     platform: str | None = None
     fetched_at: str = field(default_factory=utc_now)
+    #: The classifier's verdict (``Classification.to_dict()``), set by the classify stage.
+    classification: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

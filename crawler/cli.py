@@ -1,0 +1,197 @@
+"""The ``phytowatch`` command: a thin layer over the library, one function per command.
+
+Every expected failure (a bad argument, a missing file, an unusable database)
+ends in one line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+import click
+from rich.console import Console
+
+from crawler.config import ConfigError, load_config
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+RISKS = ("high", "medium", "low", "none")
+
+
+def _officer_errors(func: F) -> F:
+    """Turn the library's expected errors into one clear line and exit status 1."""
+    import functools
+
+    from crawler.store import StoreError
+    from spiders.base import SpiderArgumentError
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (ConfigError, StoreError, SpiderArgumentError) as exc:
+            raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            raise click.ClickException(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _db_option(func: F) -> F:
+    return click.option(
+        "--db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="SQLite database (default: 'database' in phytowatch.toml, else ./phytowatch.db).",
+    )(func)
+
+
+def _database(db: Path | None, config_path: str | None = None) -> Path:
+    return db or Path(load_config(config_path).database)
+
+
+def _existing_database(db: Path | None) -> Path:
+    path = _database(db)
+    if not path.exists():
+        raise click.ClickException(f"no database at {path}: run 'phytowatch crawl' or 'phytowatch demo' first, or pass --db")
+    return path
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="phytowatch")
+def main() -> None:
+    """phytowatch: find e-commerce traders of plants, seeds, soil and living organisms (IPPC R-05)."""
+
+
+@main.command()
+@_db_option
+@click.option("--export-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("exports"),
+              show_default=True, help="Where the CSV and JSON exports are written.")
+@_officer_errors
+def demo(db: Path | None, export_dir: Path) -> None:
+    """Crawl the bundled demo marketplace on 127.0.0.1, classify, store, summarise and export.
+
+    Example: phytowatch demo --db demo.db --export-dir exports/
+    """
+    from crawler.demo.run import print_report, run_demo
+
+    console = Console()
+    report = run_demo(_database(db), export_dir, console=console)
+    print_report(report, console)
+
+
+@main.command()
+@click.argument("spider")
+@click.option("-a", "arguments", multiple=True, metavar="KEY=VALUE", help="Spider argument (repeatable).")
+@_db_option
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="phytowatch.toml to use.")
+@_officer_errors
+def crawl(spider: str, arguments: tuple[str, ...], db: Path | None, config_path: str | None) -> None:
+    """Run one spider, classify what it finds and store it.
+
+    Example: phytowatch crawl shopify -a stores=plantshop.example --db phytowatch.db
+    """
+    from crawler.config import user_agent
+    from crawler.runner import CrawlJob, project_settings, run_crawls
+
+    args = {}
+    for pair in arguments:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.ClickException(f"spider argument {pair!r} must look like key=value")
+        args[key.strip()] = value
+    config = load_config(config_path)
+    settings = project_settings(str(_database(db, config_path)), {"USER_AGENT": user_agent(config.contact)})
+    [outcome] = run_crawls([CrawlJob(spider, args)], settings)
+    click.echo(f"{spider}: run {outcome.run_id} ended ({outcome.reason}); {outcome.listings} listings stored")
+    if outcome.reason != "finished":
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--input", "source", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="JSON Lines: one {\"id\", \"title\", \"description\"?} object per line.")
+@click.option("--output", "target", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="JSON Lines written with categories, scores, risk, taxa and reasons added.")
+@_officer_errors
+def classify(source: Path, target: Path) -> None:
+    """Classify listings from a JSON Lines file.
+
+    Example: phytowatch classify --input titles.jsonl --output verdicts.jsonl
+    """
+    from classifiers import load_classifier
+    from classifiers.jsonl import classify_jsonl
+
+    report = classify_jsonl(source, target, load_classifier())
+    for problem in report.problems[:20]:
+        click.echo(f"skipped {problem}", err=True)
+    if len(report.problems) > 20:
+        click.echo(f"... and {len(report.problems) - 20} more lines skipped", err=True)
+    click.echo(f"{report.written} listings classified into {target}")
+    if report.problems:
+        raise click.ClickException(f"{len(report.problems)} input lines could not be classified")
+
+
+def _since(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return (datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-11-01", param_hint="--since") from None
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "jsonl"]), default="csv", show_default=True)
+@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="File to write.")
+@click.option("--min-risk", type=click.Choice(RISKS), default="none", show_default=True,
+              help="Keep listings at this risk level or above.")
+@click.option("--since", help="Keep listings seen on or after this date (YYYY-MM-DD).")
+@_db_option
+@_officer_errors
+def export(fmt: str, output: Path, min_risk: str, since: str | None, db: Path | None) -> None:
+    """Export stored listings with their trader and verdict, riskiest first.
+
+    Example: phytowatch export --format csv --output high.csv --min-risk high --since 2026-11-01
+    """
+    from crawler.export import write_export
+    from crawler.store import Store, export_rows
+
+    with Store(_existing_database(db)) as store:
+        count = write_export(export_rows(store, min_risk=min_risk, since=_since(since)), fmt, output)  # type: ignore[arg-type]
+    click.echo(f"{count} listings written to {output}")
+
+
+@main.group("db")
+def db_group() -> None:
+    """Look into the database."""
+
+
+@db_group.command("stats")
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@_officer_errors
+def db_stats(db: Path | None, as_json: bool) -> None:
+    """Counts of listings, traders, runs and decisions, by risk, category and country.
+
+    Example: phytowatch db stats --db phytowatch.db
+    """
+    from dataclasses import asdict
+
+    from crawler.store import Store, store_stats
+
+    with Store(_existing_database(db)) as store:
+        stats = store_stats(store)
+    if as_json:
+        click.echo(json.dumps(asdict(stats), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"listings: {stats.listings}\ntraders: {stats.traders}\ncrawl runs: {stats.crawl_runs}"
+               f"\nreview decisions: {stats.decisions}")
+    for title, counts in (("risk", stats.by_risk), ("category", stats.by_category), ("country", stats.by_country)):
+        click.echo(f"by {title}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    if stats.last_run:
+        run = stats.last_run
+        click.echo(f"last run: {run['id']} {run['spider']} {run['status']} (started {run['started_at']})")

@@ -1,0 +1,59 @@
+"""Exports of stored listings for RPPOs and colleagues: CSV, JSON and JSON Lines."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any, Iterable, Literal
+
+from crawler.store import EXPORT_COLUMNS
+
+ExportFormat = Literal["csv", "json", "jsonl"]
+FORMATS: tuple[str, ...] = ("csv", "json", "jsonl")
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, list):
+        if value and isinstance(value[0], dict):
+            return "; ".join(
+                f"{t.get('scientific_name')} [{t.get('eppo_code') or '-'}] ({t.get('list_name')})" for t in value
+            )
+        return "; ".join(map(str, value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+def write_export(rows: Iterable[dict[str, Any]], fmt: ExportFormat, output: Path) -> int:
+    """Write rows to ``output`` atomically (a temporary file renamed at the end); return the count.
+
+    A failure half-way leaves any earlier export at ``output`` untouched.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(output.name + ".partial")
+    count = 0
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as out:
+            if fmt == "csv":
+                writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, extrasaction="ignore")
+                writer.writeheader()
+                for row in rows:
+                    writer.writerow({k: _csv_value(row.get(k)) for k in EXPORT_COLUMNS})
+                    count += 1
+            elif fmt == "jsonl":
+                for row in rows:
+                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    count += 1
+            else:
+                out.write("[\n")
+                for row in rows:
+                    out.write(("," if count else "") + json.dumps(row, ensure_ascii=False) + "\n")
+                    count += 1
+                out.write("]\n")
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
+    return count

@@ -1,0 +1,189 @@
+"""Item pipeline: validate/normalise -> classify -> store, one stage one job.
+
+Every stage opens its expensive resource once (the classifier, the database)
+and counts every item it drops under ``drop_item/<reason>``, with one log line
+saying why: nothing vanishes silently.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sqlite3
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
+from scrapy.utils.defer import deferred_from_coro
+
+from crawler.items import Listing, Trader
+from crawler.normalise.country import country_code
+from crawler.pages.text import clean_title
+from crawler.store import Store, StoreError
+
+logger = logging.getLogger(__name__)
+
+MAX_DESCRIPTION_CHARS = 20_000
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+def _drop(stats: StatsCollector, reason: str, message: str) -> DropItem:
+    stats.inc_value(f"drop_item/{reason}")
+    return DropItem(f"{reason}: {message}")
+
+
+class NormalisePipeline:
+    """Refuse items the follow-up cannot use and put fields into their canonical form."""
+
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> NormalisePipeline:
+        assert crawler.stats is not None
+        return cls(crawler.stats)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, Listing):
+            return self._listing(item)
+        if isinstance(item, Trader):
+            return self._trader(item)
+        raise _drop(self.stats, "unknown_item", f"{type(item).__name__} is neither a listing nor a trader")
+
+    def _listing(self, listing: Listing) -> Listing:
+        listing.title = clean_title(listing.title) or ""
+        for required in ("marketplace", "listing_id", "url", "title"):
+            if not getattr(listing, required):
+                raise _drop(self.stats, f"missing_{required}", f"listing {listing.url or listing.listing_id!r}")
+        if listing.price is not None and not (listing.price >= 0):
+            listing.price = None
+            self.stats.inc_value("normalise/bad_price")
+        if listing.currency:
+            currency = listing.currency.strip().upper()
+            listing.currency = currency if _CURRENCY.match(currency) else None
+        listing.ships_from = country_code(listing.ships_from)
+        listing.ships_to = [c for c in (country_code(s) for s in listing.ships_to) if c]
+        if listing.description and len(listing.description) > MAX_DESCRIPTION_CHARS:
+            listing.description = listing.description[:MAX_DESCRIPTION_CHARS]
+            self.stats.inc_value("normalise/description_truncated")
+        return listing
+
+    def _trader(self, trader: Trader) -> Trader:
+        if not trader.marketplace or not trader.seller_key:
+            raise _drop(self.stats, "missing_seller_key", f"trader {trader.display_name!r}")
+        trader.display_name = clean_title(trader.display_name)
+        trader.country = country_code(trader.country)
+        if trader.rating is not None and not 0 <= trader.rating <= 1:
+            trader.rating = None
+            self.stats.inc_value("normalise/bad_rating")
+        return trader
+
+
+class ClassifyPipeline:
+    """Attach the classifier's verdict (categories, risk, taxa, reasons) to each listing."""
+
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+        self.classifier: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ClassifyPipeline:
+        assert crawler.stats is not None
+        return cls(crawler.stats)
+
+    def open_spider(self) -> None:
+        from classifiers import load_classifier
+
+        self.classifier = load_classifier()
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, Listing):
+            verdict = self.classifier.classify([item.text])[0]
+            item.classification = verdict.to_dict()
+            self.stats.inc_value(f"classify/risk/{verdict.risk}")
+        return item
+
+
+class StorePipeline:
+    """Write traders and listings to the database and record the crawl run."""
+
+    def __init__(self, crawler: Crawler, db_path: str) -> None:
+        self.crawler = crawler
+        self.db_path = db_path
+        self.store: Store | None = None
+        self.run_id: int | None = None
+        self.errors: list[str] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        pipeline = cls(crawler, crawler.settings.get("PHYTOWATCH_DB", "phytowatch.db"))
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.spider_error, signal=signals.spider_error)
+        return pipeline
+
+    @property
+    def stats(self) -> StatsCollector:
+        assert self.crawler.stats is not None
+        return self.crawler.stats
+
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
+        assert spider is not None
+        self.store = Store(self.db_path)
+        arguments = dict(getattr(spider, "arguments", {}) or {})
+        self.run_id = self.store.start_run(spider.name, arguments, pid=os.getpid())
+        self.stats.set_value("phytowatch/run_id", self.run_id)
+        logger.info("crawl run %s of %s writes to %s", self.run_id, spider.name, self.db_path)
+
+    def process_item(self, item: Any) -> Any:
+        assert self.store is not None
+        try:
+            if isinstance(item, Trader):
+                self.store.save_trader(item)
+                self.stats.inc_value("store/traders")
+            elif isinstance(item, Listing):
+                stored = self.store.save_listing(
+                    item, run_id=self.run_id, classification=item.classification
+                )
+                self.stats.inc_value(f"store/listings_{stored.change}")
+        except (sqlite3.Error, StoreError) as exc:
+            message = f"the database {self.db_path} refused a write: {exc}"
+            if not self.stats.get_value("drop_item/store_error"):
+                # The first refused write stops the crawl: later items would fail the same way.
+                logger.error("%s; stopping the crawl", message)
+                assert self.crawler.engine is not None
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_error"))
+            self.errors.append(message)
+            raise _drop(self.stats, "store_error", message) from exc
+        return item
+
+    def spider_error(self, failure: Any, response: Any, spider: Spider) -> None:
+        self.errors.append(f"{response.url}: {failure.getErrorMessage()}")
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.store is None or self.run_id is None:
+            return
+        status = {
+            "finished": "finished",
+            "shutdown": "interrupted",
+            "cancelled": "interrupted",
+            "blocked": "blocked",
+        }.get(reason, "failed")
+        counts = {
+            key: value
+            for key, value in self.stats.get_stats().items()
+            if isinstance(value, (int, float))
+            and key.split("/")[0] in {"store", "drop_item", "classify", "page_error", "blocked"}
+            or key in {"item_scraped_count", "item_dropped_count", "response_received_count"}
+        }
+        errors = list(self.errors)
+        if status == "failed":
+            errors.append(f"crawl ended early: {reason}")
+        try:
+            self.store.finish_run(self.run_id, status, counts, errors[:100])
+        finally:
+            self.store.close()
+            self.store = None

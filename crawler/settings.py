@@ -1,0 +1,36 @@
+"""Scrapy settings for phytowatch: only deliberate values, each with its reason."""
+
+from __future__ import annotations
+
+import os
+
+from crawler.config import Config, user_agent
+
+BOT_NAME = "phytowatch"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# Politeness: we are a public authority crawling traders' sites; be a good guest.
+ROBOTSTXT_OBEY = True
+USER_AGENT = user_agent(os.environ.get("PHYTOWATCH_CONTACT", Config.contact))
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_TIMES = 3
+DOWNLOAD_TIMEOUT = 60
+
+# validate/normalise -> classify -> store
+ITEM_PIPELINES = {
+    "crawler.pipelines.NormalisePipeline": 100,
+    "crawler.pipelines.ClassifyPipeline": 200,
+    "crawler.pipelines.StorePipeline": 300,
+}
+#: SQLite database the store stage writes to (``phytowatch crawl --db`` sets it).
+PHYTOWATCH_DB = os.environ.get("PHYTOWATCH_DB", Config.database)
+
+TELNETCONSOLE_ENABLED = False
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

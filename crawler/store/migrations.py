@@ -1,0 +1,187 @@
+"""The store's schema, as an ordered list of named migrations.
+
+Each migration runs once, inside a transaction, and is recorded in
+``_migrations``; a database created by an older phytowatch is brought up to
+date on open. Never edit a migration that has shipped: add a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Callable
+
+import sqlite_utils
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+def m001_core_tables(db: sqlite_utils.Database) -> None:
+    """Traders, listings, history, classifications, crawl runs, review decisions."""
+    db["traders"].create(
+        {
+            "marketplace": str,
+            "seller_key": str,
+            "display_name": str,
+            "profile_url": str,
+            "country": str,
+            "feedback_count": int,
+            "rating": float,
+            "shop_website": str,
+            "platform": str,
+            "first_seen": str,
+            "last_seen": str,
+        },
+        pk=("marketplace", "seller_key"),
+        not_null={"first_seen", "last_seen"},
+    )
+    db["listings"].create(
+        {
+            "id": int,
+            "marketplace": str,
+            "listing_id": str,
+            "url": str,
+            "title": str,
+            "description": str,
+            "price": float,
+            "currency": str,
+            "quantity_available": int,
+            "quantity_sold": int,
+            "available": int,
+            "condition": str,
+            "sku": str,
+            "category_path": str,  # JSON list
+            "image_urls": str,  # JSON list
+            "ships_from": str,
+            "ships_to": str,  # JSON list
+            "seller_key": str,
+            "search_query": str,
+            "language": str,
+            "platform": str,
+            "first_seen": str,
+            "last_seen": str,
+            "last_run_id": int,
+            # The current verdict, denormalised from `classifications` for fast queues.
+            "categories": str,  # JSON list
+            "risk": str,
+            "risk_rank": int,
+            "needs_review": int,
+            "model_version": str,
+        },
+        pk="id",
+        not_null={"marketplace", "listing_id", "url", "title", "first_seen", "last_seen"},
+    )
+    db["listings"].create_index(["marketplace", "listing_id"], unique=True)
+    db["listings"].create_index(["risk_rank", "last_seen"])
+    db["listings"].create_index(["marketplace", "seller_key"])
+    db["listing_history"].create(
+        {
+            "id": int,
+            "listing": int,
+            "observed_at": str,
+            "run_id": int,
+            "change": str,  # "new" | "changed"
+            "title": str,
+            "price": float,
+            "currency": str,
+            "available": int,
+            "quantity_available": int,
+            "quantity_sold": int,
+        },
+        pk="id",
+        foreign_keys=[("listing", "listings", "id")],
+    )
+    db["listing_history"].create_index(["listing", "observed_at"])
+    db["classifications"].create(
+        {
+            "listing": int,
+            "model_version": str,
+            "categories": str,
+            "scores": str,
+            "risk": str,
+            "needs_review": int,
+            "taxa": str,
+            "reasons": str,
+            "classified_at": str,
+        },
+        pk=("listing", "model_version"),
+        foreign_keys=[("listing", "listings", "id")],
+    )
+    db["crawl_runs"].create(
+        {
+            "id": int,
+            "spider": str,
+            "arguments": str,  # JSON object
+            "started_at": str,
+            "finished_at": str,
+            "status": str,  # running | finished | failed | interrupted | blocked
+            "counts": str,  # JSON object
+            "errors": str,  # JSON list of messages
+            "pid": int,
+        },
+        pk="id",
+        not_null={"spider", "started_at", "status"},
+    )
+    db["review_decisions"].create(
+        {
+            "id": int,
+            "listing": int,
+            "decision": str,
+            "reason": str,
+            "note": str,
+            "reviewer": str,
+            "decided_at": str,
+        },
+        pk="id",
+        foreign_keys=[("listing", "listings", "id")],
+        not_null={"listing", "decision", "reviewer", "decided_at"},
+    )
+    db["review_decisions"].create_index(["listing", "decided_at"])
+    # Decisions are an audit trail: refuse edits and deletions at the database level.
+    db.executescript(
+        """
+        CREATE TRIGGER review_decisions_no_update BEFORE UPDATE ON review_decisions
+        BEGIN SELECT RAISE(ABORT, 'review decisions are append-only'); END;
+        CREATE TRIGGER review_decisions_no_delete BEFORE DELETE ON review_decisions
+        BEGIN SELECT RAISE(ABORT, 'review decisions are append-only'); END;
+        """
+    )
+
+
+def m002_listing_search(db: sqlite_utils.Database) -> None:
+    """FTS5 over listing title and description, kept current by triggers."""
+    db["listings"].enable_fts(["title", "description"], fts_version="FTS5", create_triggers=True)
+
+
+MIGRATIONS: list[tuple[str, Migration]] = [
+    ("001_core_tables", m001_core_tables),
+    ("002_listing_search", m002_listing_search),
+]
+
+
+def apply_migrations(db: sqlite_utils.Database) -> list[str]:
+    """Apply the migrations this database lacks, each atomically; return their names."""
+    conn: sqlite3.Connection = db.conn
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    conn.commit()
+    done = {row[0] for row in conn.execute("SELECT name FROM _migrations")}
+    applied = []
+    for name, migration in MIGRATIONS:
+        if name in done:
+            continue
+        # sqlite-utils commits DDL on its own; an explicit SAVEPOINT keeps each migration whole.
+        conn.execute("SAVEPOINT migration")
+        try:
+            migration(db)
+            conn.execute(
+                "INSERT INTO _migrations (name, applied_at) VALUES (?, datetime('now'))", (name,)
+            )
+        except BaseException:
+            conn.execute("ROLLBACK TO migration")
+            conn.execute("RELEASE migration")
+            raise
+        conn.execute("RELEASE migration")
+        conn.commit()
+        applied.append(name)
+    return applied

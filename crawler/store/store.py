@@ -1,0 +1,386 @@
+"""The one place phytowatch reads and writes its SQLite database.
+
+Everything else (pipelines, CLI, review app, exports) goes through :class:`Store`,
+so the schema can evolve, or move to another engine, without touching them.
+
+Writing rules that keep the database whole when a crawl is killed:
+
+* one listing (with its trader, history row and verdict) is one transaction;
+* WAL journal and a busy timeout, so a reader (the review app, Datasette) never
+  blocks a crawl and a crawl never blocks a reader;
+* upserts are idempotent: storing the same listing again changes ``last_seen``
+  and nothing else, and a history row is written only when something an officer
+  follows (price, title, availability, quantities) changes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Literal
+
+import sqlite_utils
+
+from crawler.items import Listing, Trader, utc_now
+from crawler.store.migrations import apply_migrations
+
+#: Listing fields whose change makes a history row.
+TRACKED_FIELDS: tuple[str, ...] = (
+    "title",
+    "price",
+    "currency",
+    "available",
+    "quantity_available",
+    "quantity_sold",
+)
+
+_LISTING_COLUMNS: tuple[str, ...] = (
+    "marketplace",
+    "listing_id",
+    "url",
+    "title",
+    "description",
+    "price",
+    "currency",
+    "quantity_available",
+    "quantity_sold",
+    "available",
+    "condition",
+    "sku",
+    "category_path",
+    "image_urls",
+    "ships_from",
+    "ships_to",
+    "seller_key",
+    "search_query",
+    "language",
+    "platform",
+)
+_JSON_COLUMNS = frozenset({"category_path", "image_urls", "ships_to"})
+
+_TRADER_COLUMNS: tuple[str, ...] = (
+    "display_name",
+    "profile_url",
+    "country",
+    "feedback_count",
+    "rating",
+    "shop_website",
+    "platform",
+)
+
+ListingChange = Literal["new", "changed", "unchanged"]
+RunStatus = Literal["running", "finished", "failed", "interrupted", "blocked"]
+
+
+class StoreError(Exception):
+    """The database cannot be opened or used; the message is meant for an officer."""
+
+
+@dataclass
+class StoredListing:
+    """What :meth:`Store.save_listing` did."""
+
+    row_id: int
+    change: ListingChange
+    changed_fields: list[str] = field(default_factory=list)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _listing_row(listing: Listing) -> dict[str, Any]:
+    row = {}
+    for column in _LISTING_COLUMNS:
+        value = getattr(listing, column)
+        if column in _JSON_COLUMNS:
+            value = _dumps(list(value or []))
+        elif column == "available" and value is not None:
+            value = int(bool(value))
+        row[column] = value
+    return row
+
+
+class Store:
+    """A phytowatch database: open it once, keep it for the whole crawl or request."""
+
+    def __init__(self, path: str | Path, *, busy_timeout_ms: int = 10_000) -> None:
+        self.path = Path(path) if str(path) != ":memory:" else None
+        try:
+            if self.path is not None and self.path.exists() and self.path.is_dir():
+                raise StoreError(f"{self.path} is a folder, not a phytowatch database")
+            if self.path is not None and not self.path.parent.exists():
+                raise StoreError(f"cannot create database {self.path}: folder {self.path.parent} does not exist")
+            conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000)
+            self.db = sqlite_utils.Database(conn)
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            if self.path is not None:
+                self.db.enable_wal()
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            apply_migrations(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot use {path} as a phytowatch database: {exc}") from exc
+        self.conn: sqlite3.Connection = self.db.conn
+
+    # -- housekeeping -------------------------------------------------------
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All writes inside happen, or none do."""
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.rollback()
+            raise
+        else:
+            self.conn.commit()
+
+    # -- crawl runs ---------------------------------------------------------
+
+    def start_run(self, spider: str, arguments: dict[str, Any], pid: int | None = None) -> int:
+        """Record the start of a crawl and return its run id."""
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO crawl_runs (spider, arguments, started_at, status, counts, errors, pid)"
+                " VALUES (?, ?, ?, 'running', '{}', '[]', ?)",
+                (spider, _dumps(arguments), utc_now(), pid),
+            )
+            return int(cur.lastrowid or 0)
+
+    def finish_run(
+        self,
+        run_id: int,
+        status: RunStatus,
+        counts: dict[str, Any],
+        errors: list[str] | None = None,
+    ) -> None:
+        """Close a crawl run with its outcome and counters."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE crawl_runs SET finished_at = ?, status = ?, counts = ?, errors = ? WHERE id = ?",
+                (utc_now(), status, _dumps(counts), _dumps(errors or []), run_id),
+            )
+
+    def get_run(self, run_id: int) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT * FROM crawl_runs WHERE id = ?", [run_id]))
+        if not rows:
+            return None
+        run = rows[0]
+        for key in ("arguments", "counts", "errors"):
+            run[key] = json.loads(run[key] or "null")
+        return run
+
+    # -- traders and listings ----------------------------------------------
+
+    def save_trader(self, trader: Trader) -> None:
+        """Insert or refresh a trader; known fields are never erased by a page that lacks them."""
+        values = {c: getattr(trader, c) for c in _TRADER_COLUMNS}
+        with self.transaction() as conn:
+            self._upsert_trader(conn, trader.marketplace, trader.seller_key, values, trader.fetched_at)
+
+    def _upsert_trader(
+        self,
+        conn: sqlite3.Connection,
+        marketplace: str,
+        seller_key: str,
+        values: dict[str, Any],
+        seen_at: str,
+    ) -> None:
+        columns = ", ".join(_TRADER_COLUMNS)
+        placeholders = ", ".join("?" for _ in _TRADER_COLUMNS)
+        updates = ", ".join(f"{c} = coalesce(excluded.{c}, {c})" for c in _TRADER_COLUMNS)
+        conn.execute(
+            f"INSERT INTO traders (marketplace, seller_key, {columns}, first_seen, last_seen)"
+            f" VALUES (?, ?, {placeholders}, ?, ?)"
+            f" ON CONFLICT (marketplace, seller_key) DO UPDATE SET {updates},"
+            " last_seen = max(last_seen, excluded.last_seen)",
+            (marketplace, seller_key, *(values[c] for c in _TRADER_COLUMNS), seen_at, seen_at),
+        )
+
+    def save_listing(
+        self,
+        listing: Listing,
+        *,
+        run_id: int | None = None,
+        classification: dict[str, Any] | None = None,
+    ) -> StoredListing:
+        """Insert or update a listing, its history and (if given) its verdict, atomically.
+
+        A listing whose seller is not yet known gets a minimal trader row, so that
+        every listing can be followed to a trader.
+        """
+        row = _listing_row(listing)
+        seen_at = listing.fetched_at
+        with self.transaction() as conn:
+            if listing.seller_key:
+                self._upsert_trader(
+                    conn,
+                    listing.marketplace,
+                    listing.seller_key,
+                    dict.fromkeys(_TRADER_COLUMNS),
+                    seen_at,
+                )
+            existing = conn.execute(
+                f"SELECT id, {', '.join(_LISTING_COLUMNS)} FROM listings"
+                " WHERE marketplace = ? AND listing_id = ?",
+                (listing.marketplace, listing.listing_id),
+            ).fetchone()
+            if existing is None:
+                stored = self._insert_listing(conn, row, seen_at, run_id)
+            else:
+                stored = self._update_listing(conn, existing, row, seen_at, run_id)
+            if stored.change != "unchanged":
+                self._write_history(conn, stored, row, seen_at, run_id)
+            if classification is not None:
+                self._write_classification(conn, stored.row_id, classification)
+        return stored
+
+    def _insert_listing(
+        self, conn: sqlite3.Connection, row: dict[str, Any], seen_at: str, run_id: int | None
+    ) -> StoredListing:
+        columns = list(row) + ["first_seen", "last_seen", "last_run_id"]
+        cur = conn.execute(
+            f"INSERT INTO listings ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+            (*row.values(), seen_at, seen_at, run_id),
+        )
+        return StoredListing(int(cur.lastrowid or 0), "new")
+
+    def _update_listing(
+        self,
+        conn: sqlite3.Connection,
+        existing: tuple[Any, ...],
+        row: dict[str, Any],
+        seen_at: str,
+        run_id: int | None,
+    ) -> StoredListing:
+        row_id = int(existing[0])
+        old = dict(zip(_LISTING_COLUMNS, existing[1:]))
+        # A page that omits a field (None) does not erase what an earlier page said.
+        new = {k: v for k, v in row.items() if v is not None and v != old[k]}
+        changed = [f for f in TRACKED_FIELDS if f in new]
+        assignments = [f"{k} = ?" for k in new] + ["last_seen = max(last_seen, ?)", "last_run_id = ?"]
+        conn.execute(
+            f"UPDATE listings SET {', '.join(assignments)} WHERE id = ?",
+            (*new.values(), seen_at, run_id, row_id),
+        )
+        return StoredListing(row_id, "changed" if changed else "unchanged", changed)
+
+    def _write_history(
+        self,
+        conn: sqlite3.Connection,
+        stored: StoredListing,
+        row: dict[str, Any],
+        seen_at: str,
+        run_id: int | None,
+    ) -> None:
+        current = conn.execute(
+            f"SELECT {', '.join(TRACKED_FIELDS)} FROM listings WHERE id = ?", (stored.row_id,)
+        ).fetchone()
+        conn.execute(
+            f"INSERT INTO listing_history (listing, observed_at, run_id, change, {', '.join(TRACKED_FIELDS)})"
+            f" VALUES (?, ?, ?, ?, {', '.join('?' for _ in TRACKED_FIELDS)})",
+            (stored.row_id, seen_at, run_id, stored.change, *current),
+        )
+
+    def _write_classification(
+        self, conn: sqlite3.Connection, row_id: int, verdict: dict[str, Any]
+    ) -> None:
+        from classifiers import risk_rank  # the store knows labels, not models
+
+        version = verdict.get("model_version") or "unknown"
+        categories = _dumps(verdict.get("categories", []))
+        risk = verdict.get("risk", "none")
+        needs_review = int(bool(verdict.get("needs_review")))
+        conn.execute(
+            "INSERT INTO classifications (listing, model_version, categories, scores, risk,"
+            " needs_review, taxa, reasons, classified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (listing, model_version) DO UPDATE SET categories = excluded.categories,"
+            " scores = excluded.scores, risk = excluded.risk, needs_review = excluded.needs_review,"
+            " taxa = excluded.taxa, reasons = excluded.reasons"
+            " WHERE classifications.categories IS NOT excluded.categories"
+            " OR classifications.scores IS NOT excluded.scores"
+            " OR classifications.taxa IS NOT excluded.taxa"
+            " OR classifications.reasons IS NOT excluded.reasons",
+            (
+                row_id,
+                version,
+                categories,
+                _dumps(verdict.get("scores", {})),
+                risk,
+                needs_review,
+                _dumps(verdict.get("taxa", [])),
+                _dumps(verdict.get("reasons", [])),
+                utc_now(),
+            ),
+        )
+        conn.execute(
+            "UPDATE listings SET categories = ?, risk = ?, risk_rank = ?, needs_review = ?,"
+            " model_version = ? WHERE id = ? AND (categories IS NOT ? OR risk IS NOT ?"
+            " OR needs_review IS NOT ? OR model_version IS NOT ?)",
+            (
+                categories, risk, risk_rank(risk), needs_review, version, row_id,
+                categories, risk, needs_review, version,
+            ),
+        )
+
+    # -- review decisions ---------------------------------------------------
+
+    def record_decision(
+        self,
+        listing_row_id: int,
+        decision: str,
+        reviewer: str,
+        *,
+        reason: str | None = None,
+        note: str | None = None,
+    ) -> int:
+        """Append a review decision; decisions are never edited or deleted."""
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO review_decisions (listing, decision, reason, note, reviewer, decided_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (listing_row_id, decision, reason, note, reviewer, utc_now()),
+            )
+            return int(cur.lastrowid or 0)
+
+    # -- reading ------------------------------------------------------------
+
+    def listing_row_id(self, marketplace: str, listing_id: str) -> int | None:
+        row = self.conn.execute(
+            "SELECT id FROM listings WHERE marketplace = ? AND listing_id = ?",
+            (marketplace, listing_id),
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def get_listing(self, marketplace: str, listing_id: str) -> dict[str, Any] | None:
+        rows = list(
+            self.db.query(
+                "SELECT * FROM listings WHERE marketplace = ? AND listing_id = ?",
+                [marketplace, listing_id],
+            )
+        )
+        return rows[0] if rows else None
+
+    def history(self, listing_row_id: int) -> list[dict[str, Any]]:
+        return list(
+            self.db.query(
+                "SELECT * FROM listing_history WHERE listing = ? ORDER BY id", [listing_row_id]
+            )
+        )
+
+    def search(self, query: str, limit: int = 50) -> list[dict[str, Any]]:
+        """Full-text search over listing titles and descriptions (FTS5 syntax is escaped)."""
+        return list(self.db["listings"].search(query, limit=limit, quote=True))
