@@ -135,7 +135,8 @@ def classify(source: Path, target: Path) -> None:
         raise click.ClickException(f"{len(report.problems)} input lines could not be classified")
 
 
-def _since(value: str | None) -> str | None:
+def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--since`` as an ISO date or timestamp, checked before anything is opened."""
     if value is None:
         return None
     try:
@@ -149,7 +150,7 @@ def _since(value: str | None) -> str | None:
 @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="File to write.")
 @click.option("--min-risk", type=click.Choice(RISKS), default="none", show_default=True,
               help="Keep listings at this risk level or above.")
-@click.option("--since", help="Keep listings seen on or after this date (YYYY-MM-DD).")
+@click.option("--since", callback=_since, help="Keep listings seen on or after this date (YYYY-MM-DD).")
 @_db_option
 @_officer_errors
 def export(fmt: str, output: Path, min_risk: str, since: str | None, db: Path | None) -> None:
@@ -161,7 +162,7 @@ def export(fmt: str, output: Path, min_risk: str, since: str | None, db: Path | 
     from crawler.store import Store, export_rows
 
     with Store(_existing_database(db)) as store:
-        count = write_export(export_rows(store, min_risk=min_risk, since=_since(since)), fmt, output)  # type: ignore[arg-type]
+        count = write_export(export_rows(store, min_risk=min_risk, since=since), fmt, output)  # type: ignore[arg-type]
     click.echo(f"{count} listings written to {output}")
 
 

@@ -1,0 +1,76 @@
+"""A tiny HTTP server on 127.0.0.1 that answers from a table of canned responses.
+
+Crawl tests point real spiders at it to show how they behave on pages and
+failures we choose (missing endpoints, malformed JSON, 500 storms).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Canned:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "application/json"})
+
+
+class LocalServer:
+    """Routes are matched on path + query (exact), then on path alone."""
+
+    def __init__(self, routes: dict[str, Canned]) -> None:
+        self.routes = routes
+        self.hits: Counter[str] = Counter()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                server.hits[self.path] += 1
+                canned = server.routes.get(self.path) or server.routes.get(self.path.split("?")[0])
+                canned = canned or Canned(404, b"not found", {"Content-Type": "text/plain"})
+                self.send_response(canned.status)
+                for key, value in canned.headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(canned.body)))
+                self.end_headers()
+                self.wfile.write(canned.body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> LocalServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+#: Settings for crawling our own loopback servers quickly.
+FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "RETRY_TIMES": "2", "LOG_LEVEL": "INFO"}
+
+
+def run_scrapy(spider: str, arguments: dict[str, str], db: Path, settings: dict[str, str] | None = None,
+               timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    """``scrapy crawl`` from the repository root in a fresh process (a reactor cannot restart)."""
+    cmd = [sys.executable, "-m", "scrapy", "crawl", spider]
+    for key, value in arguments.items():
+        cmd += ["-a", f"{key}={value}"]
+    for key, value in {**FAST, "PHYTOWATCH_DB": str(db), **(settings or {})}.items():
+        cmd += ["-s", f"{key}={value}"]
+    return subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout)
