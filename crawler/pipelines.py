@@ -27,6 +27,12 @@ from crawler.store import Store, StoreError
 logger = logging.getLogger(__name__)
 
 MAX_DESCRIPTION_CHARS = 20_000
+#: Crawl statistics kept in the crawl-run record.
+RUN_COUNT_PREFIXES: tuple[str, ...] = (
+    "store/", "drop_item/", "classify/", "page_error/", "blocked/", "sitemap/", "retry/",
+    "downloader/response_status_count/", "item_scraped_count", "item_dropped_count",
+    "response_received_count",
+)
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
@@ -175,9 +181,7 @@ class StorePipeline:
         counts = {
             key: value
             for key, value in self.stats.get_stats().items()
-            if isinstance(value, (int, float))
-            and key.split("/")[0] in {"store", "drop_item", "classify", "page_error", "blocked"}
-            or key in {"item_scraped_count", "item_dropped_count", "response_received_count"}
+            if isinstance(value, (int, float)) and key.startswith(RUN_COUNT_PREFIXES)
         }
         errors = list(self.errors)
         if status == "failed":
