@@ -79,7 +79,7 @@ def run_crawls(
     ``on_item`` is called with the spider name for every stored item (progress bars).
     """
     classes = [check_job(job, settings) for job in jobs]
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawlers: list[Crawler] = []
     reasons: dict[int, str] = {}
     for job, spidercls in zip(jobs, classes):
