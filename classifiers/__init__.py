@@ -31,6 +31,7 @@ __all__ = [
     "Reason",
     "TaxonMatch",
     "classify",
+    "default_classifier",
     "load_classifier",
     "risk_for",
     "risk_rank",
@@ -45,10 +46,11 @@ def load_classifier(data_dir: Path | None = None) -> Classifier:
 
 
 @lru_cache(maxsize=1)
-def _default() -> Classifier:
+def default_classifier() -> Classifier:
+    """The configured classifier, loaded once per process and shared (it is read-only)."""
     return load_classifier()
 
 
 def classify(texts: Iterable[str]) -> list[Classification]:
     """Classify listing texts (``title + "\\n" + description``) with the default classifier."""
-    return _default().classify(list(texts))
+    return default_classifier().classify(list(texts))

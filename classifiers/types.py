@@ -7,7 +7,7 @@ trained spaCy pipeline later). Changing the model must never change them.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Protocol, Sequence
 
 #: Commodity categories, as in the IPPC R-05 scope (multi-label).
@@ -102,7 +102,16 @@ class Classification:
     model_version: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain JSON-ready data; written out by hand because ``asdict`` deep-copies slowly."""
+        return {
+            "categories": list(self.categories),
+            "scores": dict(self.scores),
+            "risk": self.risk,
+            "taxa": [dict(vars(t)) for t in self.taxa],
+            "reasons": [dict(vars(r)) for r in self.reasons],
+            "needs_review": self.needs_review,
+            "model_version": self.model_version,
+        }
 
 
 class Classifier(Protocol):

@@ -184,3 +184,43 @@ def test_reports_rank_risky_traders_and_filter_exports(store: Store) -> None:
     assert [r["listing_id"] for r in high] == ["101"]
     assert high[0]["trader_country"] == "NL" and high[0]["categories"] == ["bulbs_tubers"]
     assert list(export_rows(store, since="2026-12-01")) == []
+
+
+def test_batch_commits_once_and_a_failing_write_undoes_only_itself(tmp_path: Path) -> None:
+    path = tmp_path / "batch.db"
+    with Store(path) as store:
+        with store.batch():
+            store.save_listing(listing())
+            with pytest.raises(sqlite3.IntegrityError):
+                store.save_listing(listing(listing_id="bad", title=None))  # NOT NULL title
+            store.save_listing(listing(listing_id="102"))
+            # nothing is visible to another connection before the batch ends
+            assert sqlite3.connect(path).execute("SELECT count(*) FROM listings").fetchone()[0] == 0
+        assert sqlite3.connect(path).execute("SELECT count(*) FROM listings").fetchone()[0] == 2
+        with pytest.raises(RuntimeError), store.batch():
+            store.save_listing(listing(listing_id="103"))
+            raise RuntimeError("crawl killed")
+        assert store.listing_row_id("bulbs.example", "103") is None
+
+
+def test_search_follows_title_changes_and_a_failed_migration_leaves_nothing(tmp_path: Path) -> None:
+    from crawler.store import migrations
+
+    with Store(tmp_path / "s.db") as store:
+        store.save_listing(listing())
+        store.save_listing(listing(title="Hyacinth bulbs 'Delft Blue'"))
+        assert [r["listing_id"] for r in store.search("hyacinth")] == ["101"]
+        assert store.search("tulip") == []
+
+    def broken(db: object) -> None:
+        db.execute("CREATE TABLE half_done (x)")  # type: ignore[attr-defined]
+        raise RuntimeError("power cut")
+
+    migrations.MIGRATIONS.append(("999_broken", broken))
+    try:
+        with pytest.raises(RuntimeError):
+            Store(tmp_path / "s.db")
+    finally:
+        migrations.MIGRATIONS.pop()
+    with Store(tmp_path / "s.db") as store:
+        assert "half_done" not in store.db.table_names()

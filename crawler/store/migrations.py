@@ -137,14 +137,11 @@ def m001_core_tables(db: sqlite_utils.Database) -> None:
     )
     db["review_decisions"].create_index(["listing", "decided_at"])
     # Decisions are an audit trail: refuse edits and deletions at the database level.
-    db.executescript(
-        """
-        CREATE TRIGGER review_decisions_no_update BEFORE UPDATE ON review_decisions
-        BEGIN SELECT RAISE(ABORT, 'review decisions are append-only'); END;
-        CREATE TRIGGER review_decisions_no_delete BEFORE DELETE ON review_decisions
-        BEGIN SELECT RAISE(ABORT, 'review decisions are append-only'); END;
-        """
-    )
+    for event in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER review_decisions_no_{event.lower()} BEFORE {event} ON review_decisions"
+            " BEGIN SELECT RAISE(ABORT, 'review decisions are append-only'); END"
+        )
 
 
 def m002_listing_search(db: sqlite_utils.Database) -> None:
@@ -152,9 +149,31 @@ def m002_listing_search(db: sqlite_utils.Database) -> None:
     db["listings"].enable_fts(["title", "description"], fts_version="FTS5", create_triggers=True)
 
 
+def m003_search_index_on_text_changes_only(db: sqlite_utils.Database) -> None:
+    """Re-index a listing only when its title or description changes.
+
+    The trigger sqlite-utils creates re-indexes on every update, and a nightly
+    crawl updates every listing it sees (``last_seen``): most of a recrawl's
+    write time went into re-indexing unchanged text.
+    """
+    # Statement by statement: executescript() would commit in the middle of the migration.
+    db.execute('DROP TRIGGER IF EXISTS "listings_au"')
+    db.execute(
+        """
+        CREATE TRIGGER "listings_au" AFTER UPDATE OF "title", "description" ON "listings" BEGIN
+          INSERT INTO "listings_fts" ("listings_fts", rowid, "title", "description")
+            VALUES ('delete', old.rowid, old."title", old."description");
+          INSERT INTO "listings_fts" (rowid, "title", "description")
+            VALUES (new.rowid, new."title", new."description");
+        END
+        """
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core_tables", m001_core_tables),
     ("002_listing_search", m002_listing_search),
+    ("003_search_index_on_text_changes_only", m003_search_index_on_text_changes_only),
 ]
 
 

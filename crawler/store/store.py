@@ -88,8 +88,29 @@ class StoredListing:
     changed_fields: list[str] = field(default_factory=list)
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    """Compact JSON for list and object columns (one encoder, reused: this runs per listing)."""
+    return _ENCODER.encode(value)
+
+
+#: The current verdict, denormalised into ``listings`` so review queues need no join.
+_VERDICT_COLUMNS: tuple[str, ...] = ("categories", "risk", "risk_rank", "needs_review", "model_version")
+
+
+def _verdict_columns(verdict: dict[str, Any]) -> dict[str, Any]:
+    from classifiers import risk_rank  # the store knows labels, not models
+
+    risk = verdict.get("risk", "none")
+    return {
+        "categories": _dumps(verdict.get("categories", [])),
+        "risk": risk,
+        "risk_rank": risk_rank(risk),
+        "needs_review": int(bool(verdict.get("needs_review"))),
+        "model_version": verdict.get("model_version") or "unknown",
+    }
 
 
 def _listing_row(listing: Listing) -> dict[str, Any]:
@@ -125,6 +146,8 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot use {path} as a phytowatch database: {exc}") from exc
         self.conn: sqlite3.Connection = self.db.conn
+        self._in_batch = False
+        self._traders_touched: set[tuple[str, str]] = set()
 
     # -- housekeeping -------------------------------------------------------
 
@@ -139,14 +162,63 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All writes inside happen, or none do."""
+        """All writes inside happen, or none do.
+
+        Inside a batch this is a savepoint: a failing write undoes only itself.
+        """
+        if self._in_batch:
+            self.conn.execute("SAVEPOINT write")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK TO write")
+                self.conn.execute("RELEASE write")
+                self._traders_touched.clear()
+                raise
+            self.conn.execute("RELEASE write")
+            return
         try:
             yield self.conn
         except BaseException:
-            self.conn.rollback()
+            self.rollback_batch()
             raise
         else:
             self.conn.commit()
+
+    @property
+    def in_batch(self) -> bool:
+        return self._in_batch
+
+    def begin_batch(self) -> None:
+        """Start grouping writes into one commit (several times faster than one commit each)."""
+        if not self._in_batch:
+            self.conn.execute("BEGIN")
+            self._in_batch = True
+
+    def commit_batch(self) -> None:
+        if self._in_batch:
+            self._in_batch = False
+            self.conn.commit()
+
+    def rollback_batch(self) -> None:
+        """Undo everything since :meth:`begin_batch`: a crash loses the batch, never half a listing."""
+        self._in_batch = False
+        self.conn.rollback()
+        self._traders_touched.clear()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """The writes inside are committed together at the end, or not at all."""
+        if self._in_batch:
+            yield
+            return
+        self.begin_batch()
+        try:
+            yield
+        except BaseException:
+            self.rollback_batch()
+            raise
+        self.commit_batch()
 
     # -- crawl runs ---------------------------------------------------------
 
@@ -224,37 +296,51 @@ class Store:
         """
         row = _listing_row(listing)
         seen_at = listing.fetched_at
+        verdict = _verdict_columns(classification) if classification is not None else None
         with self.transaction() as conn:
-            if listing.seller_key:
-                self._upsert_trader(
-                    conn,
-                    listing.marketplace,
-                    listing.seller_key,
-                    dict.fromkeys(_TRADER_COLUMNS),
-                    seen_at,
-                )
+            self._touch_trader(conn, listing, seen_at)
             existing = conn.execute(
-                f"SELECT id, {', '.join(_LISTING_COLUMNS)} FROM listings"
+                f"SELECT id, {', '.join(_LISTING_COLUMNS)}, {', '.join(_VERDICT_COLUMNS)} FROM listings"
                 " WHERE marketplace = ? AND listing_id = ?",
                 (listing.marketplace, listing.listing_id),
             ).fetchone()
             if existing is None:
-                stored = self._insert_listing(conn, row, seen_at, run_id)
+                stored = self._insert_listing(conn, row, verdict, seen_at, run_id)
+                current = row
             else:
-                stored = self._update_listing(conn, existing, row, seen_at, run_id)
+                stored, current = self._update_listing(conn, existing, row, verdict, seen_at, run_id)
             if stored.change != "unchanged":
-                self._write_history(conn, stored, row, seen_at, run_id)
+                conn.execute(
+                    f"INSERT INTO listing_history (listing, observed_at, run_id, change, {', '.join(TRACKED_FIELDS)})"
+                    f" VALUES (?, ?, ?, ?, {', '.join('?' for _ in TRACKED_FIELDS)})",
+                    (stored.row_id, seen_at, run_id, stored.change, *(current[f] for f in TRACKED_FIELDS)),
+                )
             if classification is not None:
                 self._write_classification(conn, stored.row_id, classification)
         return stored
 
+    def _touch_trader(self, conn: sqlite3.Connection, listing: Listing, seen_at: str) -> None:
+        """Make sure the listing's trader exists; once per trader and Store is enough."""
+        if not listing.seller_key:
+            return
+        key = (listing.marketplace, listing.seller_key)
+        if key in self._traders_touched:
+            return
+        self._upsert_trader(conn, *key, dict.fromkeys(_TRADER_COLUMNS), seen_at)
+        self._traders_touched.add(key)
+
     def _insert_listing(
-        self, conn: sqlite3.Connection, row: dict[str, Any], seen_at: str, run_id: int | None
+        self,
+        conn: sqlite3.Connection,
+        row: dict[str, Any],
+        verdict: dict[str, Any] | None,
+        seen_at: str,
+        run_id: int | None,
     ) -> StoredListing:
-        columns = list(row) + ["first_seen", "last_seen", "last_run_id"]
+        values = {**row, **(verdict or {}), "first_seen": seen_at, "last_seen": seen_at, "last_run_id": run_id}
         cur = conn.execute(
-            f"INSERT INTO listings ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-            (*row.values(), seen_at, seen_at, run_id),
+            f"INSERT INTO listings ({', '.join(values)}) VALUES ({', '.join('?' for _ in values)})",
+            tuple(values.values()),
         )
         return StoredListing(int(cur.lastrowid or 0), "new")
 
@@ -263,47 +349,28 @@ class Store:
         conn: sqlite3.Connection,
         existing: tuple[Any, ...],
         row: dict[str, Any],
+        verdict: dict[str, Any] | None,
         seen_at: str,
         run_id: int | None,
-    ) -> StoredListing:
+    ) -> tuple[StoredListing, dict[str, Any]]:
         row_id = int(existing[0])
-        old = dict(zip(_LISTING_COLUMNS, existing[1:]))
+        old = dict(zip(_LISTING_COLUMNS + _VERDICT_COLUMNS, existing[1:]))
         # A page that omits a field (None) does not erase what an earlier page said.
         new = {k: v for k, v in row.items() if v is not None and v != old[k]}
         changed = [f for f in TRACKED_FIELDS if f in new]
+        new.update({k: v for k, v in (verdict or {}).items() if v != old[k]})
         assignments = [f"{k} = ?" for k in new] + ["last_seen = max(last_seen, ?)", "last_run_id = ?"]
         conn.execute(
             f"UPDATE listings SET {', '.join(assignments)} WHERE id = ?",
             (*new.values(), seen_at, run_id, row_id),
         )
-        return StoredListing(row_id, "changed" if changed else "unchanged", changed)
-
-    def _write_history(
-        self,
-        conn: sqlite3.Connection,
-        stored: StoredListing,
-        row: dict[str, Any],
-        seen_at: str,
-        run_id: int | None,
-    ) -> None:
-        current = conn.execute(
-            f"SELECT {', '.join(TRACKED_FIELDS)} FROM listings WHERE id = ?", (stored.row_id,)
-        ).fetchone()
-        conn.execute(
-            f"INSERT INTO listing_history (listing, observed_at, run_id, change, {', '.join(TRACKED_FIELDS)})"
-            f" VALUES (?, ?, ?, ?, {', '.join('?' for _ in TRACKED_FIELDS)})",
-            (stored.row_id, seen_at, run_id, stored.change, *current),
-        )
+        return StoredListing(row_id, "changed" if changed else "unchanged", changed), {**old, **new}
 
     def _write_classification(
         self, conn: sqlite3.Connection, row_id: int, verdict: dict[str, Any]
     ) -> None:
-        from classifiers import risk_rank  # the store knows labels, not models
-
-        version = verdict.get("model_version") or "unknown"
-        categories = _dumps(verdict.get("categories", []))
-        risk = verdict.get("risk", "none")
-        needs_review = int(bool(verdict.get("needs_review")))
+        """Keep the verdict per model version; an identical verdict writes nothing."""
+        columns = _verdict_columns(verdict)
         conn.execute(
             "INSERT INTO classifications (listing, model_version, categories, scores, risk,"
             " needs_review, taxa, reasons, classified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -316,23 +383,14 @@ class Store:
             " OR classifications.reasons IS NOT excluded.reasons",
             (
                 row_id,
-                version,
-                categories,
+                columns["model_version"],
+                columns["categories"],
                 _dumps(verdict.get("scores", {})),
-                risk,
-                needs_review,
+                columns["risk"],
+                columns["needs_review"],
                 _dumps(verdict.get("taxa", [])),
                 _dumps(verdict.get("reasons", [])),
                 utc_now(),
-            ),
-        )
-        conn.execute(
-            "UPDATE listings SET categories = ?, risk = ?, risk_rank = ?, needs_review = ?,"
-            " model_version = ? WHERE id = ? AND (categories IS NOT ? OR risk IS NOT ?"
-            " OR needs_review IS NOT ? OR model_version IS NOT ?)",
-            (
-                categories, risk, risk_rank(risk), needs_review, version, row_id,
-                categories, risk, needs_review, version,
             ),
         )
 
