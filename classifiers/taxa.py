@@ -1,0 +1,274 @@
+"""Regulated-taxa matching, and the folded-text helpers both matchers share.
+
+Texts are *folded* before matching: casefolded, accents stripped (NFKD), and
+split into word tokens, so ``Jacinthe d'EAU`` and ``jacinthe d'eau`` look the
+same and hyphens or apostrophes never matter (``water-hyacinth`` = ``water
+hyacinth``). Folding keeps a map back to the original characters, so every
+span this module (and :mod:`classifiers.rules`) reports indexes the ORIGINAL
+text.
+
+Taxa lists are CSV files in ``data/taxa/*.csv`` in the format documented in
+``data/taxa/README.md``; an NPPO adds its own list by dropping a file there.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from classifiers.types import TaxonMatch
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_TOKEN = re.compile(r"[^\W_]+")
+_GROUP = re.Match.group
+
+#: Common names never matched on their own: too short (< 4 characters) or ordinary words.
+MIN_COMMON_NAME = 4
+COMMON_NAME_STOPLIST = frozenset(
+    [
+        "acacia",
+        "acacias",
+        "mimosa",
+        "plant",
+        "tree",
+        "weed",
+        "grass",
+        "snail",
+        "fish",
+        "bird",
+        "frog",
+        "crab",
+        "deer",
+        "duck",
+        "goose",
+        "squirrel",
+        "ant",
+        "wasp",
+        "hornet",
+        "turtle",
+        "snake",
+        "worm",
+        "moss",
+        "fern",
+        "lily",
+        "palm",
+    ]
+)
+
+
+def _fold_char(ch: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", ch.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+#: ``str.translate`` table of every non-ASCII character met so far -> its folded form.
+_FOLD_TABLE: dict[int, str] = {}
+
+
+def _fold_run(m: re.Match[str]) -> str:
+    return m.group().translate(_FOLD_TABLE)
+
+
+@dataclass(frozen=True)
+class Folded:
+    """A text folded for matching, with its tokens and a map back to the original."""
+
+    original: str
+    text: str
+    #: ``offsets[i]`` is the original index of folded character ``i``; None = identity.
+    offsets: list[int] | None
+    tokens: list[str]
+    #: The regex match of each token (``.start()`` / ``.end()`` in the folded text).
+    spans: list[re.Match[str]]
+    #: Folded index where the title (first line) ends.
+    title_end: int
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original ``(start, end)`` of the folded span ``[start, end)``."""
+        if self.offsets is None:
+            return start, end
+        stop = self.offsets[end - 1] + 1
+        while stop < len(self.original) and unicodedata.combining(self.original[stop]):
+            stop += 1  # keep a decomposed accent with its letter
+        return self.offsets[start], stop
+
+
+def fold(text: str) -> Folded:
+    """Casefold and strip accents, keeping offsets into ``text``; then tokenise."""
+    offsets: list[int] | None = None
+    if text.isascii():
+        folded = text.lower()
+    else:
+        table = _FOLD_TABLE
+        chars = set("".join(_NON_ASCII.findall(text)))
+        for ch in chars:
+            if ord(ch) not in table:
+                table[ord(ch)] = _fold_char(ch)
+        folded = _NON_ASCII.sub(_fold_run, text).lower()
+        odd = "".join(ch for ch in chars if len(table[ord(ch)]) != 1)
+        if odd:  # "ß" -> "ss", "ﬁ" -> "fi", combining marks -> "": map folded back to original
+            offsets, pos = [], 0
+            for m in re.finditer(f"[{re.escape(odd)}]", text):
+                i = m.start()
+                offsets.extend(range(pos, i))
+                offsets.extend([i] * len(table[ord(text[i])]))
+                pos = i + 1
+            offsets.extend(range(pos, len(text)))
+    spans = list(_TOKEN.finditer(folded))
+    tokens = list(map(_GROUP, spans))
+    nl = folded.find("\n")
+    return Folded(text, folded, offsets, tokens, spans, len(folded) if nl < 0 else nl)
+
+
+def phrase_key(phrase: str) -> tuple[str, ...]:
+    """The token tuple a phrase folds to (``"Water-Hyacinth"`` -> ``("water", "hyacinth")``)."""
+    return tuple(_TOKEN.findall(fold(phrase).text))
+
+
+P = TypeVar("P")
+
+
+class PhraseIndex(Generic[P]):
+    """Token n-gram lookup, leftmost-longest and non-overlapping."""
+
+    def __init__(self) -> None:
+        self._phrases: dict[tuple[str, ...], list[P]] = {}
+        self._longest: dict[str, int] = {}
+
+    def add(self, key: tuple[str, ...], payload: P) -> None:
+        if not key:
+            return
+        bucket = self._phrases.setdefault(key, [])
+        if payload not in bucket:
+            bucket.append(payload)
+        self._longest[key[0]] = max(self._longest.get(key[0], 0), len(key))
+
+    def __len__(self) -> int:
+        return len(self._phrases)
+
+    def find(self, tokens: list[str]) -> Iterator[tuple[int, int, list[P]]]:
+        """Yield ``(first_token, end_token, payloads)`` for each match."""
+        longest, phrases = self._longest, self._phrases
+        if longest.keys().isdisjoint(tokens):
+            return
+        n, after = len(tokens), 0
+        for i in [k for k, t in enumerate(tokens) if t in longest]:
+            if i < after:
+                continue
+            for size in range(min(longest[tokens[i]], n - i), 0, -1):
+                hit = phrases.get(tuple(tokens[i : i + size]))
+                if hit:
+                    yield i, i + size, hit
+                    after = i + size
+                    break
+
+
+@dataclass(frozen=True)
+class Taxon:
+    """One row of a taxa list."""
+
+    scientific_name: str
+    rank: str
+    list_name: str
+    status: str
+    kingdom: str
+    eppo_code: str | None
+
+
+def _names(row: dict[str, str]) -> Iterator[tuple[str, str]]:
+    yield row["scientific_name"], "scientific"
+    for syn in (row.get("synonyms") or "").split(";"):
+        if syn.strip():
+            yield syn.strip(), "synonym"
+    for entry in (row.get("common_names") or "").split(";"):
+        lang, sep, name = entry.strip().partition(":")
+        if not sep:
+            lang, name = "und", lang
+        if name.strip():
+            yield name.strip(), f"common:{lang.strip() or 'und'}"
+
+
+def _usable_common(key: tuple[str, ...]) -> bool:
+    joined = " ".join(key)
+    return len(joined.replace(" ", "")) >= MIN_COMMON_NAME and joined not in COMMON_NAME_STOPLIST
+
+
+class TaxaIndex:
+    """Every ``*.csv`` taxa list in a folder, ready to match listing texts."""
+
+    def __init__(self, taxa: Iterable[tuple[Taxon, list[tuple[str, str]]]] = ()) -> None:
+        self.index: PhraseIndex[tuple[Taxon, str]] = PhraseIndex()
+        self.taxa: list[Taxon] = []
+        for taxon, names in taxa:
+            self.add(taxon, names)
+
+    def add(self, taxon: Taxon, names: list[tuple[str, str]]) -> None:
+        self.taxa.append(taxon)
+        for name, how in names:
+            key = phrase_key(name)
+            if not key or (how.startswith("common") and not _usable_common(key)):
+                continue
+            if how == "synonym" and len(key) == 1 and len(key[0]) < 5:  # acronyms: "PVX"
+                continue
+            if how == "scientific" and taxon.rank == "genus":
+                how = "genus"
+            self.index.add(key, (taxon, how))
+            if "x" in key[1:-1]:  # hybrids: "Reynoutria x bohemica" is also written with "×"
+                self.index.add(tuple(t for t in key if t != "x"), (taxon, how))
+
+    @classmethod
+    def load(cls, folder: Path) -> TaxaIndex:
+        index = cls()
+        for path in sorted(folder.glob("*.csv")):
+            with path.open(newline="", encoding="utf-8") as fh:
+                for row in csv.DictReader(fh):
+                    if not (row.get("scientific_name") or "").strip():
+                        continue
+                    taxon = Taxon(
+                        scientific_name=row["scientific_name"].strip(),
+                        rank=(row.get("rank") or "species").strip().lower(),
+                        list_name=(row.get("list_name") or path.stem).strip(),
+                        status=(row.get("status") or "regulated").strip().lower(),
+                        kingdom=(row.get("kingdom") or "").strip().capitalize(),
+                        eppo_code=(row.get("eppo_code") or "").strip() or None,
+                    )
+                    index.add(taxon, list(_names(row)))
+        return index
+
+    def find(self, folded: Folded) -> list[tuple[TaxonMatch, Taxon]]:
+        """Taxa named in a folded text, with spans in the original text."""
+        found: list[tuple[TaxonMatch, Taxon]] = []
+        tokens = folded.tokens
+        for i, j, payloads in self.index.find(tokens):
+            for taxon, how in payloads:
+                end_tok = j
+                if how == "genus" and j < len(tokens) and _epithet(folded, j):
+                    end_tok = j + 1
+                start, end = folded.span(folded.spans[i].start(), folded.spans[end_tok - 1].end())
+                match = TaxonMatch(
+                    start=start,
+                    end=end,
+                    text=folded.original[start:end],
+                    scientific_name=taxon.scientific_name,
+                    list_name=taxon.list_name,
+                    status=taxon.status,
+                    eppo_code=taxon.eppo_code,
+                    matched_as=how,
+                )
+                found.append((match, taxon))
+        return found
+
+
+def _epithet(folded: Folded, j: int) -> bool:
+    """Token ``j`` looks like a species epithet: lowercase letters in the original, or sp./spp."""
+    token = folded.tokens[j]
+    if token in ("sp", "spp"):
+        return True
+    start, end = folded.span(folded.spans[j].start(), folded.spans[j].end())
+    word = folded.original[start:end]
+    return len(token) >= 3 and token.isalpha() and word.islower()
