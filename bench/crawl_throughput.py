@@ -3,11 +3,12 @@
 Serves a demo catalogue of 5,000 listings on 127.0.0.1 and crawls it, in one
 run and side by side, with
 
-  (a) the full pipeline: normalise -> classify -> store (SQLite), and
+  (a) the full pipeline: normalise -> classify (in its worker process) -> store (SQLite), and
   (b) the same spiders with a pipeline that drops every item (parse only),
 
 each in its own process (a Twisted reactor runs once per process). Prints
-pages/s for each, the ratio a/b and each crawl's peak RSS. Rounds alternate
+pages/s for each, the ratio a/b and the peak RSS of the crawl and of its
+classifier worker. Rounds alternate
 (b, a, b, a, ...) and the best round of each counts, since these machines are
 shared and noisy. Targets: a/b >= 0.8, peak RSS < 400 MB.
 
@@ -60,6 +61,8 @@ def child(mode: str, jobs_json: str, db: str) -> None:
         "mode": mode, "seconds": seconds, "pages": pages, "items": items,
         "stored": sum(o.listings for o in outcomes),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        # the classifier worker process, reaped by the time the crawl ends
+        "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }))
 
 
@@ -99,7 +102,8 @@ def main() -> None:
                 result["pages_per_s"] = result["pages"] / result["seconds"]
                 print(f"round {round_no + 1} {mode:5}: {result['pages']} pages, {result['items']} items "
                       f"in {result['seconds']:.1f} s = {result['pages_per_s']:.0f} pages/s, "
-                      f"peak RSS {result['peak_rss_mb']:.0f} MB", flush=True)
+                      f"peak RSS {result['peak_rss_mb']:.0f} MB (+ classifier worker {result['worker_rss_mb']:.0f} MB)",
+                      flush=True)
                 if mode not in best or result["pages_per_s"] > best[mode]["pages_per_s"]:
                     best[mode] = result
     full, parse = best["full"], best["parse"]
@@ -108,7 +112,8 @@ def main() -> None:
     print(f"(a) full pipeline : {full['pages_per_s']:.0f} pages/s")
     print(f"(b) parse only    : {parse['pages_per_s']:.0f} pages/s")
     print(f"ratio a/b         : {ratio:.2f}  (target >= 0.8)")
-    print(f"peak RSS          : {max(full['peak_rss_mb'], parse['peak_rss_mb']):.0f} MB  (target < 400 MB)")
+    print(f"peak RSS          : {full['peak_rss_mb']:.0f} MB crawl + {full['worker_rss_mb']:.0f} MB classifier worker"
+          f" = {full['peak_rss_mb'] + full['worker_rss_mb']:.0f} MB  (target < 400 MB)")
 
 
 if __name__ == "__main__":

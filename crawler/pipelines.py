@@ -89,28 +89,47 @@ class NormalisePipeline:
 
 
 class ClassifyPipeline:
-    """Attach the classifier's verdict (categories, risk, taxa, reasons) to each listing."""
+    """Attach the classifier's verdict (categories, risk, taxa, reasons) to each listing.
 
-    def __init__(self, stats: StatsCollector) -> None:
+    By default the classifier runs in a worker process (``PHYTOWATCH_CLASSIFY_IN_WORKER``),
+    so that classifying does not slow the crawl; set it to False to classify in the
+    crawl's own process.
+    """
+
+    def __init__(self, stats: StatsCollector, in_worker: bool) -> None:
         self.stats = stats
+        self.in_worker = in_worker
         self.classifier: Any = None
+        self.worker: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ClassifyPipeline:
         assert crawler.stats is not None
-        return cls(crawler.stats)
+        return cls(crawler.stats, crawler.settings.getbool("PHYTOWATCH_CLASSIFY_IN_WORKER", True))
 
     def open_spider(self) -> None:
-        from classifiers import default_classifier
+        if self.in_worker:
+            from classifiers.worker import ClassifierProcess
 
-        self.classifier = default_classifier()
+            self.worker = ClassifierProcess()
+        else:
+            from classifiers import default_classifier
 
-    def process_item(self, item: Any) -> Any:
+            self.classifier = default_classifier()
+
+    async def process_item(self, item: Any) -> Any:
         if isinstance(item, Listing):
-            verdict = self.classifier.classify([item.text])[0]
-            item.classification = verdict.to_dict()
-            self.stats.inc_value(f"classify/risk/{verdict.risk}")
+            if self.worker is not None:
+                item.classification = await self.worker.classify(item.text)
+            else:
+                item.classification = self.classifier.classify([item.text])[0].to_dict()
+            self.stats.inc_value(f"classify/risk/{item.classification['risk']}")
         return item
+
+    def close_spider(self) -> None:
+        if self.worker is not None:
+            self.worker.close()
+            self.worker = None
 
 
 class _SharedStores:

@@ -30,6 +30,8 @@ ITEM_PIPELINES = {
 }
 #: SQLite database the store stage writes to (``phytowatch crawl --db`` sets it).
 PHYTOWATCH_DB = os.environ.get("PHYTOWATCH_DB", Config.database)
+#: Classify in a worker process, so classification runs on another core than the crawl.
+PHYTOWATCH_CLASSIFY_IN_WORKER = True
 
 TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
