@@ -31,11 +31,13 @@ class LocalServer:
     def __init__(self, routes: dict[str, Canned]) -> None:
         self.routes = routes
         self.hits: Counter[str] = Counter()
+        self.user_agents: set[str] = set()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 server.hits[self.path] += 1
+                server.user_agents.add(self.headers.get("User-Agent", ""))
                 canned = server.routes.get(self.path) or server.routes.get(self.path.split("?")[0])
                 canned = canned or Canned(404, b"not found", {"Content-Type": "text/plain"})
                 self.send_response(canned.status)

@@ -78,3 +78,23 @@ def test_scrapy_list_from_the_repository_root() -> None:
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["shopify", "sitemap", "woocommerce"]
+
+
+def test_phytowatch_crawl_obeys_robots_and_names_its_contact(tmp_path: Path) -> None:
+    """``phytowatch crawl`` with a config file: robots.txt is obeyed and the User-Agent says who crawls."""
+    server = LocalServer({})
+    routes = sitemap_routes(server.url)
+    routes["/sitemap_products_1.xml"].body = routes["/sitemap_products_1.xml"].body.replace(
+        b"</urlset>", f"<url><loc>{server.url}/cart/olivo.html</loc></url></urlset>".encode())
+    routes["/cart/olivo.html"] = product_page("Olivo nel carrello", "CART-1", "1.00")
+    server.routes.update(routes)
+    (tmp_path / "phytowatch.toml").write_text('contact = "fitosanitario@nppo.example"\n', encoding="utf-8")
+    phytowatch = Path(sys.executable).with_name("phytowatch")
+    with server:
+        result = subprocess.run([str(phytowatch), "crawl", "sitemap", "-a", f"sites={server.url}",
+                                 "--db", str(tmp_path / "c.db")],
+                                cwd=tmp_path, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "sitemap: run 1 ended (finished); 2 listings stored" in result.stdout
+    assert server.hits["/cart/olivo.html"] == 0  # Disallow: /cart
+    assert server.user_agents == {"phytowatch/0.1.0 (plant-health surveillance crawler; +fitosanitario@nppo.example)"}
