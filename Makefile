@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test install install-test clean
+.PHONY: demo test lint install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ demo: install
 
 test: install-test
 	$(BIN)/python -m pytest
+
+lint: install-test
+	$(BIN)/pip install --quiet -e '.[test,dev]'
+	$(BIN)/ruff check crawler spiders classifiers bench tests
+	$(BIN)/mypy crawler spiders classifiers --ignore-missing-imports
 
 clean:
 	rm -rf $(VENV) phytowatch.db phytowatch.db-wal phytowatch.db-shm exports .pytest_cache

@@ -56,7 +56,9 @@ def _database(db: Path | None, config_path: str | None = None) -> Path:
 def _existing_database(db: Path | None) -> Path:
     path = _database(db)
     if not path.exists():
-        raise click.ClickException(f"no database at {path}: run 'phytowatch crawl' or 'phytowatch demo' first, or pass --db")
+        raise click.ClickException(
+            f"no database at {path}: run 'phytowatch crawl' or 'phytowatch demo' first, or pass --db"
+        )
     return path
 
 

@@ -22,7 +22,8 @@ from scrapy.utils.defer import deferred_from_coro
 from crawler.items import Listing, Trader
 from crawler.normalise.country import country_code
 from crawler.pages.text import clean_title
-from crawler.store import Store, StoreError
+from crawler.store import Store
+from crawler.store.store import RunStatus
 
 logger = logging.getLogger(__name__)
 
@@ -223,7 +224,7 @@ class StorePipeline:
         elif self._timer is None:
             from twisted.internet import reactor  # the reactor Scrapy installed; never import it early
 
-            self._timer = reactor.callLater(self.COMMIT_SECONDS, self.commit)
+            self._timer = reactor.callLater(self.COMMIT_SECONDS, self.commit)  # type: ignore[arg-type]
         return item
 
     def commit(self) -> None:
@@ -258,7 +259,7 @@ class StorePipeline:
         if self.store is None or self.run_id is None:
             return
         self.commit()
-        status = {
+        status: RunStatus = {  # type: ignore[assignment]
             "finished": "finished",
             "shutdown": "interrupted",
             "cancelled": "interrupted",

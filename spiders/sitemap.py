@@ -21,7 +21,7 @@ from crawler.items import Listing, Trader
 from crawler.pages import PageError
 from crawler.pages.schema_org import parse_product_page
 from crawler.sites import site_key
-from spiders.base import PhytowatchSpider, SpiderArgumentError, parse_shop_urls, split_list
+from spiders.base import PhytowatchSpider, SpiderArgumentError, parse_shop_urls
 
 
 def _root(url: str) -> str:
@@ -45,7 +45,9 @@ class ShopSitemapSpider(PhytowatchSpider, SitemapSpider):
         try:
             pattern = re.compile(product_pattern) if product_pattern else None
         except re.error as exc:
-            raise SpiderArgumentError(f"product_pattern {product_pattern!r} is not a valid regular expression: {exc}") from None
+            raise SpiderArgumentError(
+                f"product_pattern {product_pattern!r} is not a valid regular expression: {exc}"
+            ) from None
         self.sitemap_rules = [(pattern or "", "parse_product")]
         # A site mounted below a path only owns the URLs under that path.
         self.site_bases = self.sites or [_root(url) for url in explicit]

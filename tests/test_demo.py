@@ -13,7 +13,6 @@ import pytest
 
 from crawler.demo.catalogue import Catalogue
 from crawler.store import Store
-from tests.localserver import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +45,10 @@ def test_demo_stores_every_listing_and_trader(demo_run: tuple[subprocess.Complet
     assert unclassified == 0
 
 
-def test_demo_prints_a_summary_and_writes_exports(demo_run: tuple[subprocess.CompletedProcess[str], Path, Path]) -> None:
+DemoRun = tuple[subprocess.CompletedProcess[str], Path, Path]
+
+
+def test_demo_prints_a_summary_and_writes_exports(demo_run: DemoRun) -> None:
     result, _, exports = demo_run
     for heading in ("Crawl runs", "By risk", "By category", "By country", "Riskiest traders"):
         assert heading in result.stdout

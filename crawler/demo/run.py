@@ -108,7 +108,11 @@ def print_report(report: DemoReport, console: Console) -> None:
         riskiest.add_column(column)
     for t in report.traders:
         riskiest.add_row(  # scraped names are hostile text: never let them be read as markup
-            escape(t["display_name"] or t["seller_key"]), escape(t["country"] or "?"), str(t["listings"]), str(t["high"]), str(t["medium"])
+            escape(t["display_name"] or t["seller_key"]),
+            escape(t["country"] or "?"),
+            str(t["listings"]),
+            str(t["high"]),
+            str(t["medium"]),
         )
     console.print(riskiest)
     for path in report.exports:

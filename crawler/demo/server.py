@@ -71,7 +71,8 @@ def _png() -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
     ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00\xdd")) + chunk(b"IEND", b"")
+    idat = zlib.compress(b"\x00\xdd")
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
 
 
 PLACEHOLDER_PNG = _png()
@@ -285,7 +286,9 @@ class _Site:
         per_page = _int(query.get("per_page"), WOO_DEFAULT_PER_PAGE)
         page = _int(query.get("page"), 1)
         if not 1 <= per_page <= WOO_MAX_PER_PAGE:
-            return _invalid_param("per_page", f"per_page must be between 1 (inclusive) and {WOO_MAX_PER_PAGE} (inclusive)")
+            return _invalid_param(
+                "per_page", f"per_page must be between 1 (inclusive) and {WOO_MAX_PER_PAGE} (inclusive)"
+            )
         if page < 1:
             return _invalid_param("page", "page must be greater than or equal to 1")
         return shop.cached(("woo", per_page, page), lambda: self._woo_page(shop, per_page, page))

@@ -113,7 +113,8 @@ def parse_product(
 
     ``refs`` maps ``@id`` to nodes so that ``{"@id": ...}`` references (common in
     WooCommerce/Yoast ``@graph`` output) can be followed. ``id_seed`` (default ``url``) is
-    hashed into the listing id when the product has neither ``sku`` nor ``productID``. A product without a name (or whose "name" is a link, as broken microdata
+    hashed into the listing id when the product has neither ``sku`` nor ``productID``.
+    A product without a name (or whose "name" is a link, as broken microdata
     gives) is dropped and logged, as a listing needs a title.
     """
     refs = refs or {}

@@ -17,7 +17,7 @@ Migration = Callable[[sqlite_utils.Database], None]
 
 def m001_core_tables(db: sqlite_utils.Database) -> None:
     """Traders, listings, history, classifications, crawl runs, review decisions."""
-    db["traders"].create(
+    db.table("traders").create(
         {
             "marketplace": str,
             "seller_key": str,
@@ -34,7 +34,7 @@ def m001_core_tables(db: sqlite_utils.Database) -> None:
         pk=("marketplace", "seller_key"),
         not_null={"first_seen", "last_seen"},
     )
-    db["listings"].create(
+    db.table("listings").create(
         {
             "id": int,
             "marketplace": str,
@@ -70,10 +70,10 @@ def m001_core_tables(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"marketplace", "listing_id", "url", "title", "first_seen", "last_seen"},
     )
-    db["listings"].create_index(["marketplace", "listing_id"], unique=True)
-    db["listings"].create_index(["risk_rank", "last_seen"])
-    db["listings"].create_index(["marketplace", "seller_key"])
-    db["listing_history"].create(
+    db.table("listings").create_index(["marketplace", "listing_id"], unique=True)
+    db.table("listings").create_index(["risk_rank", "last_seen"])
+    db.table("listings").create_index(["marketplace", "seller_key"])
+    db.table("listing_history").create(
         {
             "id": int,
             "listing": int,
@@ -90,8 +90,8 @@ def m001_core_tables(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("listing", "listings", "id")],
     )
-    db["listing_history"].create_index(["listing", "observed_at"])
-    db["classifications"].create(
+    db.table("listing_history").create_index(["listing", "observed_at"])
+    db.table("classifications").create(
         {
             "listing": int,
             "model_version": str,
@@ -106,7 +106,7 @@ def m001_core_tables(db: sqlite_utils.Database) -> None:
         pk=("listing", "model_version"),
         foreign_keys=[("listing", "listings", "id")],
     )
-    db["crawl_runs"].create(
+    db.table("crawl_runs").create(
         {
             "id": int,
             "spider": str,
@@ -121,7 +121,7 @@ def m001_core_tables(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"spider", "started_at", "status"},
     )
-    db["review_decisions"].create(
+    db.table("review_decisions").create(
         {
             "id": int,
             "listing": int,
@@ -135,7 +135,7 @@ def m001_core_tables(db: sqlite_utils.Database) -> None:
         foreign_keys=[("listing", "listings", "id")],
         not_null={"listing", "decision", "reviewer", "decided_at"},
     )
-    db["review_decisions"].create_index(["listing", "decided_at"])
+    db.table("review_decisions").create_index(["listing", "decided_at"])
     # Decisions are an audit trail: refuse edits and deletions at the database level.
     for event in ("UPDATE", "DELETE"):
         db.execute(
@@ -146,7 +146,7 @@ def m001_core_tables(db: sqlite_utils.Database) -> None:
 
 def m002_listing_search(db: sqlite_utils.Database) -> None:
     """FTS5 over listing title and description, kept current by triggers."""
-    db["listings"].enable_fts(["title", "description"], fts_version="FTS5", create_triggers=True)
+    db.table("listings").enable_fts(["title", "description"], fts_version="FTS5", create_triggers=True)
 
 
 def m003_search_index_on_text_changes_only(db: sqlite_utils.Database) -> None:

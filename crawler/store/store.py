@@ -441,4 +441,4 @@ class Store:
 
     def search(self, query: str, limit: int = 50) -> list[dict[str, Any]]:
         """Full-text search over listing titles and descriptions (FTS5 syntax is escaped)."""
-        return list(self.db["listings"].search(query, limit=limit, quote=True))
+        return list(self.db.table("listings").search(query, limit=limit, quote=True))
