@@ -8,11 +8,15 @@ first request with a message that says what is wrong.
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from typing import Any, AsyncIterator, ClassVar, Iterator
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawler.items import Listing, Trader
+from crawler.pages import PageError
 
 
 class SpiderArgumentError(ValueError):
@@ -69,3 +73,100 @@ class PhytowatchSpider(scrapy.Spider):
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"page_error/{self.name}")
         self.logger.warning("could not read %s: %s", response.url, error)
+
+
+class ShopCatalogueSpider(PhytowatchSpider):
+    """Shops with a public catalogue API: read the shop's card (the trader), then page through products.
+
+    Subclasses say where the card and the product pages are and how to read them;
+    this class does the crawl: one card request per shop, then pages until the
+    shop has no more (or ``max_pages``). A shop without a readable card is still
+    crawled, without its trader details.
+    """
+
+    accepted_arguments = frozenset({"stores", "max_pages"})
+    #: The API's largest page.
+    page_size: ClassVar[int]
+    #: Path of the shop card, relative to the store URL.
+    card_path: ClassVar[str]
+    default_max_pages: ClassVar[int] = 1000
+    example_store: ClassVar[str] = "shop.example"
+
+    def __init__(self, stores: str = "", max_pages: str = "", **kwargs: Any) -> None:
+        super().__init__(stores=stores, max_pages=max_pages, **kwargs)
+        self.stores = parse_shop_urls(stores, "stores")
+        if not self.stores:
+            raise SpiderArgumentError(
+                f"stores: give at least one {self.platform_name} store, e.g. -a stores={self.example_store}"
+            )
+        self.max_pages = parse_positive_int(max_pages, "max_pages", self.default_max_pages)
+
+    @property
+    def platform_name(self) -> str:
+        return self.name.capitalize()
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for store in self.stores:
+            yield scrapy.Request(
+                f"{store}{self.card_path}",
+                callback=self._parse_card,
+                errback=self._card_unavailable,
+                cb_kwargs={"store": store},
+            )
+
+    def _parse_card(self, response: Response, store: str) -> Iterator[Any]:
+        try:
+            trader, context = self.parse_card(store, response.body)
+        except PageError as exc:
+            self.page_error(response, exc)
+            yield self.products_request(store, 1, {})
+            return
+        yield trader
+        yield self.products_request(store, 1, context)
+
+    def _card_unavailable(self, failure: Failure) -> Iterator[scrapy.Request]:
+        store = failure.request.cb_kwargs["store"]  # type: ignore[attr-defined]
+        self.logger.info("no shop card at %s%s (%s)", store, self.card_path, failure.getErrorMessage())
+        yield self.products_request(store, 1, {})
+
+    def products_request(self, store: str, page_number: int, context: dict[str, Any]) -> scrapy.Request:
+        return scrapy.Request(
+            self.products_url(store, page_number),
+            callback=self._parse_products,
+            errback=self.products_unavailable,
+            cb_kwargs={"store": store, "page_number": page_number, "context": context},
+        )
+
+    def _parse_products(
+        self, response: Response, store: str, page_number: int, context: dict[str, Any]
+    ) -> Iterator[Any]:
+        try:
+            listings = self.parse_products(store, response.body, context)
+        except PageError as exc:
+            self.page_error(response, exc)
+            return
+        yield from listings
+        if self.has_next_page(response, page_number, len(listings)) and page_number < self.max_pages:
+            yield self.products_request(store, page_number + 1, context)
+
+    def products_unavailable(self, failure: Failure) -> None:
+        """A product page that could not be fetched (after retries): counted, and the shop ends there."""
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"page_error/{self.name}")
+        self.logger.warning("%s products unavailable: %s", self.platform_name, failure.getErrorMessage())
+
+    def has_next_page(self, response: Response, page_number: int, count: int) -> bool:
+        """A full page means there may be another."""
+        return count >= self.page_size
+
+    # -- what subclasses say --------------------------------------------------
+
+    def parse_card(self, store: str, body: bytes) -> tuple[Trader, dict[str, Any]]:
+        """The trader, and what product pages need from the card (currency, country)."""
+        raise NotImplementedError
+
+    def products_url(self, store: str, page_number: int) -> str:
+        raise NotImplementedError
+
+    def parse_products(self, store: str, body: bytes, context: dict[str, Any]) -> list[Listing]:
+        raise NotImplementedError
