@@ -1,7 +1,8 @@
 """Storage: the SQLite database behind one small interface (see :class:`Store`)."""
 
 from crawler.store.queries import EXPORT_COLUMNS, StoreStats, export_rows, riskiest_traders, store_stats
-from crawler.store.store import TRACKED_FIELDS, Store, StoredListing, StoreError
+from crawler.store.rows import TRACKED_FIELDS
+from crawler.store.store import Store, StoredListing, StoreError
 
 __all__ = [
     "EXPORT_COLUMNS",

@@ -26,49 +26,14 @@ import sqlite_utils
 
 from crawler.items import Listing, Trader, utc_now
 from crawler.store.migrations import apply_migrations
-
-#: Listing fields whose change makes a history row.
-TRACKED_FIELDS: tuple[str, ...] = (
-    "title",
-    "price",
-    "currency",
-    "available",
-    "quantity_available",
-    "quantity_sold",
-)
-
-_LISTING_COLUMNS: tuple[str, ...] = (
-    "marketplace",
-    "listing_id",
-    "url",
-    "title",
-    "description",
-    "price",
-    "currency",
-    "quantity_available",
-    "quantity_sold",
-    "available",
-    "condition",
-    "sku",
-    "category_path",
-    "image_urls",
-    "ships_from",
-    "ships_to",
-    "seller_key",
-    "search_query",
-    "language",
-    "platform",
-)
-_JSON_COLUMNS = frozenset({"category_path", "image_urls", "ships_to"})
-
-_TRADER_COLUMNS: tuple[str, ...] = (
-    "display_name",
-    "profile_url",
-    "country",
-    "feedback_count",
-    "rating",
-    "shop_website",
-    "platform",
+from crawler.store.rows import (
+    LISTING_COLUMNS,
+    TRACKED_FIELDS,
+    TRADER_COLUMNS,
+    VERDICT_COLUMNS,
+    dumps,
+    listing_row,
+    verdict_columns,
 )
 
 ListingChange = Literal["new", "changed", "unchanged"]
@@ -86,43 +51,6 @@ class StoredListing:
     row_id: int
     change: ListingChange
     changed_fields: list[str] = field(default_factory=list)
-
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
-def _dumps(value: Any) -> str:
-    """Compact JSON for list and object columns (one encoder, reused: this runs per listing)."""
-    return _ENCODER.encode(value)
-
-
-#: The current verdict, denormalised into ``listings`` so review queues need no join.
-_VERDICT_COLUMNS: tuple[str, ...] = ("categories", "risk", "risk_rank", "needs_review", "model_version")
-
-
-def _verdict_columns(verdict: dict[str, Any]) -> dict[str, Any]:
-    from classifiers import risk_rank  # the store knows labels, not models
-
-    risk = verdict.get("risk", "none")
-    return {
-        "categories": _dumps(verdict.get("categories", [])),
-        "risk": risk,
-        "risk_rank": risk_rank(risk),
-        "needs_review": int(bool(verdict.get("needs_review"))),
-        "model_version": verdict.get("model_version") or "unknown",
-    }
-
-
-def _listing_row(listing: Listing) -> dict[str, Any]:
-    row = {}
-    for column in _LISTING_COLUMNS:
-        value = getattr(listing, column)
-        if column in _JSON_COLUMNS:
-            value = _dumps(list(value or []))
-        elif column == "available" and value is not None:
-            value = int(bool(value))
-        row[column] = value
-    return row
 
 
 class Store:
@@ -228,7 +156,7 @@ class Store:
             cur = conn.execute(
                 "INSERT INTO crawl_runs (spider, arguments, started_at, status, counts, errors, pid)"
                 " VALUES (?, ?, ?, 'running', '{}', '[]', ?)",
-                (spider, _dumps(arguments), utc_now(), pid),
+                (spider, dumps(arguments), utc_now(), pid),
             )
             return int(cur.lastrowid or 0)
 
@@ -243,7 +171,7 @@ class Store:
         with self.transaction() as conn:
             conn.execute(
                 "UPDATE crawl_runs SET finished_at = ?, status = ?, counts = ?, errors = ? WHERE id = ?",
-                (utc_now(), status, _dumps(counts), _dumps(errors or []), run_id),
+                (utc_now(), status, dumps(counts), dumps(errors or []), run_id),
             )
 
     def get_run(self, run_id: int) -> dict[str, Any] | None:
@@ -259,7 +187,7 @@ class Store:
 
     def save_trader(self, trader: Trader) -> None:
         """Insert or refresh a trader; known fields are never erased by a page that lacks them."""
-        values = {c: getattr(trader, c) for c in _TRADER_COLUMNS}
+        values = {c: getattr(trader, c) for c in TRADER_COLUMNS}
         with self.transaction() as conn:
             self._upsert_trader(conn, trader.marketplace, trader.seller_key, values, trader.fetched_at)
 
@@ -271,15 +199,15 @@ class Store:
         values: dict[str, Any],
         seen_at: str,
     ) -> None:
-        columns = ", ".join(_TRADER_COLUMNS)
-        placeholders = ", ".join("?" for _ in _TRADER_COLUMNS)
-        updates = ", ".join(f"{c} = coalesce(excluded.{c}, {c})" for c in _TRADER_COLUMNS)
+        columns = ", ".join(TRADER_COLUMNS)
+        placeholders = ", ".join("?" for _ in TRADER_COLUMNS)
+        updates = ", ".join(f"{c} = coalesce(excluded.{c}, {c})" for c in TRADER_COLUMNS)
         conn.execute(
             f"INSERT INTO traders (marketplace, seller_key, {columns}, first_seen, last_seen)"
             f" VALUES (?, ?, {placeholders}, ?, ?)"
             f" ON CONFLICT (marketplace, seller_key) DO UPDATE SET {updates},"
             " last_seen = max(last_seen, excluded.last_seen)",
-            (marketplace, seller_key, *(values[c] for c in _TRADER_COLUMNS), seen_at, seen_at),
+            (marketplace, seller_key, *(values[c] for c in TRADER_COLUMNS), seen_at, seen_at),
         )
 
     def save_listing(
@@ -294,13 +222,13 @@ class Store:
         A listing whose seller is not yet known gets a minimal trader row, so that
         every listing can be followed to a trader.
         """
-        row = _listing_row(listing)
+        row = listing_row(listing)
         seen_at = listing.fetched_at
-        verdict = _verdict_columns(classification) if classification is not None else None
+        verdict = verdict_columns(classification) if classification is not None else None
         with self.transaction() as conn:
             self._touch_trader(conn, listing, seen_at)
             existing = conn.execute(
-                f"SELECT id, {', '.join(_LISTING_COLUMNS)}, {', '.join(_VERDICT_COLUMNS)} FROM listings"
+                f"SELECT id, {', '.join(LISTING_COLUMNS)}, {', '.join(VERDICT_COLUMNS)} FROM listings"
                 " WHERE marketplace = ? AND listing_id = ?",
                 (listing.marketplace, listing.listing_id),
             ).fetchone()
@@ -326,7 +254,7 @@ class Store:
         key = (listing.marketplace, listing.seller_key)
         if key in self._traders_touched:
             return
-        self._upsert_trader(conn, *key, dict.fromkeys(_TRADER_COLUMNS), seen_at)
+        self._upsert_trader(conn, *key, dict.fromkeys(TRADER_COLUMNS), seen_at)
         self._traders_touched.add(key)
 
     def _insert_listing(
@@ -354,7 +282,7 @@ class Store:
         run_id: int | None,
     ) -> tuple[StoredListing, dict[str, Any]]:
         row_id = int(existing[0])
-        old = dict(zip(_LISTING_COLUMNS + _VERDICT_COLUMNS, existing[1:]))
+        old = dict(zip(LISTING_COLUMNS + VERDICT_COLUMNS, existing[1:]))
         # A page that omits a field (None) does not erase what an earlier page said.
         new = {k: v for k, v in row.items() if v is not None and v != old[k]}
         changed = [f for f in TRACKED_FIELDS if f in new]
@@ -370,7 +298,7 @@ class Store:
         self, conn: sqlite3.Connection, row_id: int, verdict: dict[str, Any]
     ) -> None:
         """Keep the verdict per model version; an identical verdict writes nothing."""
-        columns = _verdict_columns(verdict)
+        columns = verdict_columns(verdict)
         conn.execute(
             "INSERT INTO classifications (listing, model_version, categories, scores, risk,"
             " needs_review, taxa, reasons, classified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -385,11 +313,11 @@ class Store:
                 row_id,
                 columns["model_version"],
                 columns["categories"],
-                _dumps(verdict.get("scores", {})),
+                dumps(verdict.get("scores", {})),
                 columns["risk"],
                 columns["needs_review"],
-                _dumps(verdict.get("taxa", [])),
-                _dumps(verdict.get("reasons", [])),
+                dumps(verdict.get("taxa", [])),
+                dumps(verdict.get("reasons", [])),
                 utc_now(),
             ),
         )

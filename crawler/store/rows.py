@@ -1,0 +1,92 @@
+"""How items become rows: the columns the store keeps and their conversions.
+
+Shared by the writing side (:mod:`crawler.store.store`) so that column lists are
+said once.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from crawler.items import Listing
+
+#: Listing fields whose change makes a history row.
+TRACKED_FIELDS: tuple[str, ...] = (
+    "title",
+    "price",
+    "currency",
+    "available",
+    "quantity_available",
+    "quantity_sold",
+)
+
+LISTING_COLUMNS: tuple[str, ...] = (
+    "marketplace",
+    "listing_id",
+    "url",
+    "title",
+    "description",
+    "price",
+    "currency",
+    "quantity_available",
+    "quantity_sold",
+    "available",
+    "condition",
+    "sku",
+    "category_path",
+    "image_urls",
+    "ships_from",
+    "ships_to",
+    "seller_key",
+    "search_query",
+    "language",
+    "platform",
+)
+JSON_COLUMNS = frozenset({"category_path", "image_urls", "ships_to"})
+
+TRADER_COLUMNS: tuple[str, ...] = (
+    "display_name",
+    "profile_url",
+    "country",
+    "feedback_count",
+    "rating",
+    "shop_website",
+    "platform",
+)
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON for list and object columns (one encoder, reused: this runs per listing)."""
+    return _ENCODER.encode(value)
+
+
+#: The current verdict, denormalised into ``listings`` so review queues need no join.
+VERDICT_COLUMNS: tuple[str, ...] = ("categories", "risk", "risk_rank", "needs_review", "model_version")
+
+
+def verdict_columns(verdict: dict[str, Any]) -> dict[str, Any]:
+    from classifiers import risk_rank  # the store knows labels, not models
+
+    risk = verdict.get("risk", "none")
+    return {
+        "categories": dumps(verdict.get("categories", [])),
+        "risk": risk,
+        "risk_rank": risk_rank(risk),
+        "needs_review": int(bool(verdict.get("needs_review"))),
+        "model_version": verdict.get("model_version") or "unknown",
+    }
+
+
+def listing_row(listing: Listing) -> dict[str, Any]:
+    row = {}
+    for column in LISTING_COLUMNS:
+        value = getattr(listing, column)
+        if column in JSON_COLUMNS:
+            value = dumps(list(value or []))
+        elif column == "available" and value is not None:
+            value = int(bool(value))
+        row[column] = value
+    return row
