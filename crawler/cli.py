@@ -168,6 +168,31 @@ def export(fmt: str, output: Path, min_risk: str, since: str | None, db: Path | 
     click.echo(f"{count} listings written to {output}")
 
 
+@main.command()
+@click.option("--url", required=True, help="The address the page was saved from: it picks the page module.")
+@click.option("--page", "page_name", help="Page module to use instead of guessing from the URL.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_officer_errors
+def extract(url: str, page_name: str | None, file: Path) -> None:
+    """Read a saved page (plain or .gz) or API answer offline; print one JSON object per item.
+
+    Each line has "type" ("listing" or "trader") and the item's fields.
+
+    Example: phytowatch extract --url https://shop.example/products.json products.json
+    """
+    from crawler.pages import PageError
+    from crawler.pages.registry import extract as extract_items
+
+    try:
+        items = extract_items(url, file.read_bytes(), page_name)
+    except PageError as exc:
+        raise click.ClickException(f"{file}: {exc}") from None
+    for item in items:
+        kind = "trader" if type(item).__name__ == "Trader" else "listing"
+        fields = {k: v for k, v in item.to_dict().items() if k != "classification"}
+        click.echo(json.dumps({"type": kind, **fields}, ensure_ascii=False))
+
+
 @main.group("db")
 def db_group() -> None:
     """Look into the database."""

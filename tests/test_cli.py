@@ -144,3 +144,39 @@ def test_bad_config_file_names_file_and_key(runner: CliRunner, tmp_path: Path,
     (tmp_path / "phytowatch.toml").write_text('contact = "nppo@example.org"\nhome_contry = "NL"\n')
     line = one_line_error(runner.invoke(main, ["crawl", "shopify", "-a", "stores=x.example"]))
     assert "phytowatch.toml: unknown key 'home_contry'" in line
+
+
+def test_extract_prints_items_of_a_saved_answer(runner: CliRunner) -> None:
+    fixtures = Path(__file__).parent / "fixtures"
+    result = runner.invoke(main, ["extract", "--url", "https://kwekerij-detulp.example/products.json?page=1",
+                                  str(fixtures / "shopify_products.json")])
+    assert result.exit_code == 0, result.output
+    items = [json.loads(line) for line in result.output.splitlines()]
+    assert [(i["type"], i["listing_id"]) for i in items] == [("listing", "7001"), ("listing", "7002")]
+    card = runner.invoke(main, ["extract", "--url", "https://semillasdelsur.example/wp-json/",
+                                str(fixtures / "woocommerce_index.json")])
+    assert json.loads(card.output)["type"] == "trader" and json.loads(card.output)["country"] == "ES"
+
+
+def test_extract_real_shop_page_from_the_corpus(runner: CliRunner, corpus: Path) -> None:
+    page = corpus / "jsonld" / "otto-de__p-kaercher-hochdruckreiniger-k-3-full-control-8480__040c3ea5ea_2020.html.gz"
+    url = "https://www.otto.de/p/kaercher-hochdruckreiniger-k-3-full-control-848068924/"
+    result = runner.invoke(main, ["extract", "--url", url, str(page)])
+    assert result.exit_code == 0, result.output
+    [listing] = [json.loads(line) for line in result.output.splitlines() if '"listing"' in line]
+    assert (listing["price"], listing["currency"], listing["sku"]) == (119.01, "EUR", "2800395267")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--url", "ftp://x/y", "{f}"], "no page module recognises 'ftp://x/y'"),
+        (["--url", "https://x.example/", "--page", "nope", "{f}"], "no page type 'nope'"),
+        (["--url", "https://x.example/products.json", "{f}"], "is not valid JSON"),
+    ],
+)
+def test_extract_errors(runner: CliRunner, tmp_path: Path, args: list[str], message: str) -> None:
+    junk = tmp_path / "page.html"
+    junk.write_text("<html>not json</html>")
+    result = runner.invoke(main, ["extract", *[a.replace("{f}", str(junk)) for a in args]])
+    assert message in one_line_error(result)
