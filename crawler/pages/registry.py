@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from crawler.items import Listing, Trader
 from crawler.pages import PageError
+from crawler.pages.search import SearchPage
 
 Item = Listing | Trader
 Reader = Callable[[str, bytes], Any]
@@ -60,8 +61,44 @@ def _schema_org(url: str, body: bytes) -> list[Item]:
     return list(parse_product_page(url, body))
 
 
+def _module_reader(module: str, function: str) -> Reader:
+    """A reader that imports its page module on first use (the CLI starts fast)."""
+
+    def read(url: str, body: bytes) -> Any:
+        from importlib import import_module
+
+        return getattr(import_module(f"crawler.pages.{module}"), function)(url, body)
+
+    return read
+
+
 #: Most specific first; ``schema-org-product`` is the fallback for any web page.
 PAGE_TYPES: list[PageType] = [
+    PageType("ebay-browse-api", r"api\.ebay\.com/buy/browse/v1/item_summary/search",
+             _module_reader("ebay_api", "parse_browse_search"), "eBay Browse API item_summary/search"),
+    PageType("ebay-search", r"ebay\.[a-z.]+/sch/", _module_reader("ebay", "parse_search"),
+             "eBay search results (s-item and s-card markup)"),
+    PageType("ebay-item", r"ebay\.[a-z.]+/itm/", _module_reader("ebay_item", "parse_item"), "eBay item page"),
+    PageType("amazon-search", r"amazon\.[a-z.]+/(s\?|s/|gp/bestsellers|[^/]+/zgbs/|zgbs/)",
+             _module_reader("amazon", "parse_search"), "Amazon search results and best-seller lists"),
+    PageType("amazon-product", r"amazon\.[a-z.]+/(.+/)?(dp|gp/product)/",
+             _module_reader("amazon", "parse_product"), "Amazon product page"),
+    PageType("etsy-open-api", r"openapi\.etsy\.com/v3/", _module_reader("etsy", "parse_open_api_listings"),
+             "Etsy Open API v3 listings"),
+    PageType("etsy-listing", r"etsy\.com/([a-z-]+/)?listing/", _module_reader("etsy", "parse_listing"),
+             "Etsy listing page"),
+    PageType("aliexpress-search", r"aliexpress\.[a-z.]+/(w/|wholesale|popular/|af/|category/)",
+             _module_reader("aliexpress", "parse_search"), "AliExpress search results"),
+    PageType("craigslist-search", r"craigslist\.org/search/", _module_reader("craigslist", "parse_search"),
+             "Craigslist search results"),
+    PageType("craigslist-posting", r"craigslist\.org/.*/\d+\.html", _module_reader("craigslist", "parse_posting"),
+             "Craigslist posting"),
+    PageType("facebook-listing", r"facebook\.com/marketplace/item/", _module_reader("facebook", "parse_listing"),
+             "Facebook Marketplace listing"),
+    PageType("facebook-search", r"facebook\.com/marketplace/", _module_reader("facebook", "parse_search"),
+             "Facebook Marketplace search results"),
+    PageType("leboncoin-search", r"leboncoin\.fr/", _module_reader("leboncoin", "parse_search"),
+             "leboncoin search results (__NEXT_DATA__)"),
     PageType("shopify-products", r"/products\.json(\?|$)", _shopify_products, "Shopify /products.json"),
     PageType("shopify-meta", r"/meta\.json(\?|$)", _shopify_meta, "Shopify /meta.json shop card"),
     PageType("woocommerce-products", r"/wp-json/wc/store(/v1)?/products(\?|$)", _woocommerce_products,
@@ -89,6 +126,4 @@ def extract(url: str, body: bytes, name: str | None = None) -> list[Item]:
     if body[:2] == b"\x1f\x8b":
         body = gzip.decompress(body)
     result = page_type(url, name).read(url, body)
-    if hasattr(result, "listings"):  # a search page: its listings and traders
-        return [*result.traders, *result.listings]
-    return list(result)
+    return result.items if isinstance(result, SearchPage) else list(result)
