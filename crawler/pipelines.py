@@ -273,6 +273,9 @@ class StorePipeline:
         errors = list(self.errors)
         if status == "failed":
             errors.append(f"crawl ended early: {reason}")
+        blocked = self.stats.get_value("phytowatch/blocked_reason")
+        if blocked:
+            errors.append(str(blocked))
         try:
             self.store.finish_run(self.run_id, status, counts, errors[:100])
             self.commit()
