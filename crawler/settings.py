@@ -22,6 +22,18 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_TIMES = 3
 DOWNLOAD_TIMEOUT = 60
 
+# Bot walls are counted, backed off and stop the crawl; Retry-After is honoured, other retries back off.
+# 560 sits after decompression and redirects (so it sees the final page) and before the retries (550).
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterMiddleware": 550,
+    "crawler.middlewares.BlockedPageMiddleware": 560,
+}
+#: Bot-wall pages from one site before the crawl stops with status "blocked".
+PHYTOWATCH_MAX_BLOCKS = 3
+#: Longest wait, in seconds, for a Retry-After header (it also caps the backoff).
+PHYTOWATCH_MAX_RETRY_AFTER = 300.0
+
 # validate/normalise -> classify -> store
 ITEM_PIPELINES = {
     "crawler.pipelines.NormalisePipeline": 100,
