@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 MAX_DESCRIPTION_CHARS = 20_000
 #: Crawl statistics kept in the crawl-run record.
 RUN_COUNT_PREFIXES: tuple[str, ...] = (
-    "store/", "drop_item/", "classify/", "page_error/", "blocked/", "sitemap/", "retry/",
+    "store/", "drop_item/", "classify/", "page_error/", "blocked/", "sitemap/", "retry/", "render/",
     "downloader/response_status_count/", "item_scraped_count", "item_dropped_count",
     "response_received_count",
 )
