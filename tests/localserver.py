@@ -19,6 +19,16 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
+class Recorded:
+    """One request the server received."""
+
+    method: str
+    path: str
+    headers: Any
+    body: bytes
+
+
+@dataclass
 class Canned:
     status: int = 200
     body: bytes = b""
@@ -32,10 +42,13 @@ class LocalServer:
         self.routes = routes
         self.hits: Counter[str] = Counter()
         self.user_agents: set[str] = set()
+        self.requests: list[Recorded] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                server.requests.append(Recorded(self.command, self.path, self.headers, self.rfile.read(length)))
                 server.hits[self.path] += 1
                 server.user_agents.add(self.headers.get("User-Agent", ""))
                 canned = server.routes.get(self.path) or server.routes.get(self.path.split("?")[0])
@@ -46,6 +59,8 @@ class LocalServer:
                 self.send_header("Content-Length", str(len(canned.body)))
                 self.end_headers()
                 self.wfile.write(canned.body)
+
+            do_GET = do_POST = _answer  # noqa: N815 - http.server's names
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -65,6 +80,31 @@ class LocalServer:
 
 #: Settings for crawling our own loopback servers quickly.
 FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "RETRY_TIMES": "2", "LOG_LEVEL": "INFO"}
+
+
+def html(path: Path) -> Canned:
+    """A saved page from the corpus, served as HTML."""
+    from tests.conftest import read_fixture
+
+    return Canned(body=read_fixture(path), headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+def rows(db: Path, sql: str) -> list[dict[str, Any]]:
+    """Rows of a query on a crawl's database."""
+    from crawler.store import Store
+
+    with Store(db) as store:
+        return list(store.db.query(sql))
+
+
+def run_record(db: Path, run_id: int = 1, status: str = "finished") -> dict[str, Any]:
+    """A crawl run's record, checked to have ended with ``status``."""
+    from crawler.store import Store
+
+    with Store(db) as store:
+        run = store.get_run(run_id)
+    assert run is not None and run["status"] == status, run
+    return run
 
 
 def run_scrapy(spider: str, arguments: dict[str, str], db: Path, settings: dict[str, str] | None = None,

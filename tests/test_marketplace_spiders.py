@@ -5,23 +5,17 @@ from __future__ import annotations
 import base64
 import json
 import re
-import threading
-from dataclasses import dataclass
-from email.message import Message
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from crawler.pages import craigslist as craigslist_page
 from crawler.pages import ebay as ebay_page
-from crawler.store import Store
 from spiders.base import SpiderArgumentError
 from spiders.craigslist import CraigslistSpider
 from spiders.ebay import EbaySpider
 from tests.conftest import read_fixture
-from tests.localserver import Canned, LocalServer, run_scrapy
+from tests.localserver import Canned, LocalServer, html, rows, run_record, run_scrapy
 
 ROBOTS = Canned(200, b"User-agent: *\nAllow: /\n", {"Content-Type": "text/plain"})
 EARBUDS = "ebay_com_search_wireless-earbuds_s-card_2026-03.html"
@@ -31,22 +25,6 @@ BROWSE = "ebay_browse_api_item_summary_search_q-iphone_best-match_limit100_2023.
 CL_SEARCH = "craigslist-search-results-sample_2023.html"
 CL_LAST = "craigslist-search-results-last-page-sample_2023.html"
 CL_POSTING = "craigslist-result-details-sample_2023.html"  # one of CL_SEARCH's results
-
-
-def html(path: Path) -> Canned:
-    return Canned(body=read_fixture(path), headers={"Content-Type": "text/html; charset=utf-8"})
-
-
-def rows(db: Path, sql: str) -> list[dict[str, Any]]:
-    with Store(db) as store:
-        return list(store.db.query(sql))
-
-
-def run_record(db: Path) -> dict[str, Any]:
-    with Store(db) as store:
-        run = store.get_run(1)
-    assert run is not None and run["status"] == "finished"
-    return run
 
 
 # -- eBay web pages ------------------------------------------------------------
@@ -119,51 +97,6 @@ def test_ebay_visits_item_pages_of_cards_without_seller_and_keeps_the_rest(corpu
 # -- eBay Browse API -----------------------------------------------------------
 
 
-@dataclass
-class Recorded:
-    method: str
-    path: str
-    headers: Message  # names are case-blind, as in HTTP
-    body: bytes
-
-
-class RecordingServer:
-    """Answers GET and POST from ``{path: Canned}`` (path alone, query ignored) and records every request."""
-
-    def __init__(self, routes: dict[str, Canned]) -> None:
-        self.requests: list[Recorded] = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _answer(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                server.requests.append(Recorded(self.command, self.path, self.headers, self.rfile.read(length)))
-                canned = routes.get(self.path.split("?")[0]) or Canned(404, b"not found", {})
-                self.send_response(canned.status)
-                for key, value in canned.headers.items():
-                    self.send_header(key, value)
-                self.send_header("Content-Length", str(len(canned.body)))
-                self.end_headers()
-                self.wfile.write(canned.body)
-
-            do_GET = do_POST = _answer  # noqa: N815 - http.server's names
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> RecordingServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 def test_ebay_browse_api_with_credentials(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EBAY_CLIENT_ID", "test-client")
     monkeypatch.setenv("EBAY_CLIENT_SECRET", "s3cret-do-not-log")
@@ -174,7 +107,7 @@ def test_ebay_browse_api_with_credentials(corpus: Path, tmp_path: Path, monkeypa
         "/buy/browse/v1/item_summary/search": Canned(body=json.dumps(page).encode()),
     }
     db = tmp_path / "crawl.db"
-    with RecordingServer(routes) as api:
+    with LocalServer(routes) as api:
         result = run_scrapy(
             "ebay", {"query": "iphone", "country": "US", "marketplace_id": "EBAY_US", "max_pages": "2"}, db,
             {"EBAY_API_URL": api.url, "LOG_LEVEL": "DEBUG"},
@@ -208,7 +141,7 @@ def test_ebay_refused_credentials_are_reported_without_the_secret(
     monkeypatch.setenv("EBAY_CLIENT_SECRET", "s3cret-do-not-log")
     refused = Canned(401, b'{"error": "invalid_client"}')
     db = tmp_path / "crawl.db"
-    with RecordingServer({"/identity/v1/oauth2/token": refused}) as api:
+    with LocalServer({"/identity/v1/oauth2/token": refused}) as api:
         result = run_scrapy("ebay", {"query": "iphone"}, db, {"EBAY_API_URL": api.url, "LOG_LEVEL": "DEBUG"})
         paths = [r.path for r in api.requests]
     assert result.returncode == 0, result.stderr[-3000:]
