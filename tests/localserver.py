@@ -82,11 +82,12 @@ class LocalServer:
 FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "RETRY_TIMES": "2", "LOG_LEVEL": "INFO"}
 
 
-def html(path: Path) -> Canned:
-    """A saved page from the corpus, served as HTML."""
+def html(page: Path | bytes | str) -> Canned:
+    """An HTML answer: a saved page from the corpus (a path), or page text written by a test."""
     from tests.conftest import read_fixture
 
-    return Canned(body=read_fixture(path), headers={"Content-Type": "text/html; charset=utf-8"})
+    body = read_fixture(page) if isinstance(page, Path) else page.encode() if isinstance(page, str) else page
+    return Canned(body=body, headers={"Content-Type": "text/html; charset=utf-8"})
 
 
 def rows(db: Path, sql: str) -> list[dict[str, Any]]:
