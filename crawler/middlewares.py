@@ -193,3 +193,32 @@ class RetryAfterMiddleware(RetryMiddleware):
         self.crawler.stats.inc_value(stat)
         logger.info("waiting %.1f s before retrying %s (%s)", seconds, request.url, why)
         await sleep(seconds)
+
+
+class RobotsOverrideMiddleware:
+    """Lets an officer set robots.txt aside for one crawl, with a recorded reason.
+
+    A spider given ``-a robots_override="<reason>"`` has every request marked
+    ``dont_obey_robotstxt``; the reason is logged, kept in the stats and, as a
+    spider argument, in the crawl-run record. Runs before Scrapy's
+    ``RobotsTxtMiddleware`` (100).
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self._announced = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RobotsOverrideMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        reason = getattr(self.crawler.spider, "robots_override", None)
+        if not reason:
+            return
+        if not self._announced:
+            self._announced = True
+            assert self.crawler.stats is not None
+            self.crawler.stats.set_value("phytowatch/robots_override", reason)
+            logger.warning("robots.txt is NOT obeyed in this crawl, by an officer's decision: %s", reason)
+        request.meta["dont_obey_robotstxt"] = True

@@ -25,6 +25,7 @@ DOWNLOAD_TIMEOUT = 60
 # Bot walls are counted, backed off and stop the crawl; Retry-After is honoured, other retries back off.
 # 560 sits after decompression and redirects (so it sees the final page) and before the retries (550).
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.RobotsOverrideMiddleware": 90,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.RetryAfterMiddleware": 550,
     "crawler.middlewares.BlockedPageMiddleware": 560,

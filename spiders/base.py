@@ -58,13 +58,25 @@ class PhytowatchSpider(scrapy.Spider):
     #: Argument names this spider accepts (besides Scrapy's own).
     accepted_arguments: ClassVar[frozenset[str]] = frozenset()
 
+    #: Every spider takes this: the officer's reason for not obeying robots.txt in this crawl.
+    ROBOTS_OVERRIDE = "robots_override"
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        unknown = set(kwargs) - self.accepted_arguments - {"_job"}
+        accepted = self.accepted_arguments | {self.ROBOTS_OVERRIDE}
+        unknown = set(kwargs) - accepted - {"_job"}
         if unknown:
-            accepted = ", ".join(sorted(self.accepted_arguments)) or "none"
             raise SpiderArgumentError(
-                f"spider {self.name!r} does not take {', '.join(sorted(unknown))} (it takes: {accepted})"
+                f"spider {self.name!r} does not take {', '.join(sorted(unknown))}"
+                f" (it takes: {', '.join(sorted(accepted))})"
             )
+        reason = str(kwargs.get(self.ROBOTS_OVERRIDE) or "").strip()
+        if self.ROBOTS_OVERRIDE in kwargs and len(reason) < 10:
+            raise SpiderArgumentError(
+                "robots_override needs the reason robots.txt is set aside, in words an auditor can read"
+                " (e.g. -a robots_override=\"NPPO legal mandate, ref. 2026/114\")"
+            )
+        #: Why robots.txt is not obeyed in this crawl; None (the default) obeys it.
+        self.robots_override: str | None = reason or None
         self.arguments: dict[str, Any] = {k: v for k, v in kwargs.items() if not k.startswith("_")}
         super().__init__(*args, **kwargs)
 

@@ -100,3 +100,24 @@ def test_phytowatch_crawl_obeys_robots_and_names_its_contact(tmp_path: Path) -> 
     assert "sitemap: run 1 ended (finished); 2 listings stored" in result.stdout
     assert server.hits["/cart/olivo.html"] == 0  # Disallow: /cart
     assert server.user_agents == {"phytowatch/0.1.0 (plant-health surveillance crawler; +fitosanitario@nppo.example)"}
+
+
+def test_robots_txt_is_set_aside_only_with_a_recorded_reason(tmp_path: Path) -> None:
+    server = LocalServer({})
+    routes = sitemap_routes(server.url)
+    routes["/sitemap_products_1.xml"].body = routes["/sitemap_products_1.xml"].body.replace(
+        b"</urlset>", f"<url><loc>{server.url}/cart/olivo.html</loc></url></urlset>".encode())
+    routes["/cart/olivo.html"] = product_page("Olivo nel carrello", "CART-1", "1.00")
+    server.routes.update(routes)
+    reason = "Mandato legale NPPO, rif. 2026/114"
+    db = tmp_path / "c.db"
+    with server:
+        result = run_scrapy("sitemap", {"sites": server.url, "robots_override": reason}, db)
+        refused = run_scrapy("sitemap", {"sites": server.url, "robots_override": "because"}, tmp_path / "r.db")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert server.hits["/cart/olivo.html"] == 1
+    assert f"robots.txt is NOT obeyed in this crawl, by an officer's decision: {reason}" in result.stderr
+    with Store(db) as store:
+        run = store.get_run(1)
+    assert run is not None and run["arguments"]["robots_override"] == reason
+    assert refused.returncode != 0 and "robots_override needs the reason" in refused.stderr
