@@ -56,3 +56,40 @@ def test_extract_real_search_pages(corpus: Path, path: str, url: str, listings: 
     items = extract(url, read_fixture(corpus / path))
     assert sum(isinstance(i, Listing) for i in items) == listings
     assert all(isinstance(i, (Listing, Trader)) for i in items)
+
+
+def _url_for(family: str, name: str) -> str:
+    """The kind of address each saved page was fetched from, enough to pick its page module."""
+    if family == "ebay":
+        if name.endswith(".json"):
+            return "https://api.ebay.com/buy/browse/v1/item_summary/search?q=iphone"
+        if "_search_" in name:
+            return "https://www.ebay.com/sch/i.html?_nkw=x"
+        return "https://www.ebay.com/itm/1"
+    if family == "amazon":
+        if "bestsellers" in name:
+            return "https://www.amazon.com/gp/bestsellers/x"
+        return "https://www.amazon.de/s?k=x" if "_search_" in name else "https://www.amazon.com/x/dp/B000000000"
+    if family == "craigslist":
+        return "https://boston.craigslist.org/search/sss" if "search" in name else \
+            "https://boston.craigslist.org/gbs/for/d/x/1.html"
+    if family == "facebook_marketplace":
+        return "https://www.facebook.com/marketplace/item/1/" if "details" in name else \
+            "https://www.facebook.com/marketplace/boston/search?query=x"
+    if family == "etsy":
+        return "https://www.etsy.com/es/listing/550571276/x"
+    return "https://aliexpress.ru/popular/x"
+
+
+FAMILIES = ("ebay", "amazon", "etsy", "aliexpress", "craigslist", "facebook_marketplace")
+
+
+def test_extract_reads_every_saved_marketplace_page(corpus: Path) -> None:
+    """Every saved page of the marketplace families goes through extract and yields listings."""
+    read = 0
+    for family in FAMILIES:
+        for path in sorted((corpus / family).iterdir()):
+            items = extract(_url_for(family, path.name), read_fixture(path))
+            assert any(isinstance(i, Listing) for i in items), path.name
+            read += 1
+    assert read >= 30
