@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from classifiers.types import risk_rank  # the store knows risk labels, not models
 from crawler.items import Listing
 
 #: Listing fields whose change makes a history row.
@@ -68,8 +69,6 @@ VERDICT_COLUMNS: tuple[str, ...] = ("categories", "risk", "risk_rank", "needs_re
 
 
 def verdict_columns(verdict: dict[str, Any]) -> dict[str, Any]:
-    from classifiers import risk_rank  # the store knows labels, not models
-
     risk = verdict.get("risk", "none")
     return {
         "categories": dumps(verdict.get("categories", [])),

@@ -243,8 +243,8 @@ class Store:
                     f" VALUES (?, ?, ?, ?, {', '.join('?' for _ in TRACKED_FIELDS)})",
                     (stored.row_id, seen_at, run_id, stored.change, *(current[f] for f in TRACKED_FIELDS)),
                 )
-            if classification is not None:
-                self._write_classification(conn, stored.row_id, classification)
+            if classification is not None and verdict is not None:
+                self._write_classification(conn, stored.row_id, classification, verdict)
         return stored
 
     def _touch_trader(self, conn: sqlite3.Connection, listing: Listing, seen_at: str) -> None:
@@ -295,10 +295,12 @@ class Store:
         return StoredListing(row_id, "changed" if changed else "unchanged", changed), {**old, **new}
 
     def _write_classification(
-        self, conn: sqlite3.Connection, row_id: int, verdict: dict[str, Any]
+        self, conn: sqlite3.Connection, row_id: int, verdict: dict[str, Any], columns: dict[str, Any]
     ) -> None:
-        """Keep the verdict per model version; an identical verdict writes nothing."""
-        columns = verdict_columns(verdict)
+        """Keep the verdict per model version; an identical verdict writes nothing.
+
+        ``columns`` is ``verdict_columns(verdict)``, already computed for the listing row.
+        """
         conn.execute(
             "INSERT INTO classifications (listing, model_version, categories, scores, risk,"
             " needs_review, taxa, reasons, classified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
