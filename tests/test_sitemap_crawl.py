@@ -82,14 +82,20 @@ def test_scrapy_list_from_the_repository_root() -> None:
     assert {"shopify", "sitemap", "woocommerce"} <= set(listed)
 
 
-def test_phytowatch_crawl_obeys_robots_and_names_its_contact(tmp_path: Path) -> None:
-    """``phytowatch crawl`` with a config file: robots.txt is obeyed and the User-Agent says who crawls."""
+def shop_with_a_disallowed_product() -> LocalServer:
+    """The sitemap shop, whose sitemap also lists a product under robots.txt's ``Disallow: /cart``."""
     server = LocalServer({})
     routes = sitemap_routes(server.url)
     routes["/sitemap_products_1.xml"].body = routes["/sitemap_products_1.xml"].body.replace(
         b"</urlset>", f"<url><loc>{server.url}/cart/olivo.html</loc></url></urlset>".encode())
     routes["/cart/olivo.html"] = product_page("Olivo nel carrello", "CART-1", "1.00")
     server.routes.update(routes)
+    return server
+
+
+def test_phytowatch_crawl_obeys_robots_and_names_its_contact(tmp_path: Path) -> None:
+    """``phytowatch crawl`` with a config file: robots.txt is obeyed and the User-Agent says who crawls."""
+    server = shop_with_a_disallowed_product()
     (tmp_path / "phytowatch.toml").write_text('contact = "fitosanitario@nppo.example"\n', encoding="utf-8")
     phytowatch = Path(sys.executable).with_name("phytowatch")
     with server:
@@ -103,12 +109,7 @@ def test_phytowatch_crawl_obeys_robots_and_names_its_contact(tmp_path: Path) -> 
 
 
 def test_robots_txt_is_set_aside_only_with_a_recorded_reason(tmp_path: Path) -> None:
-    server = LocalServer({})
-    routes = sitemap_routes(server.url)
-    routes["/sitemap_products_1.xml"].body = routes["/sitemap_products_1.xml"].body.replace(
-        b"</urlset>", f"<url><loc>{server.url}/cart/olivo.html</loc></url></urlset>".encode())
-    routes["/cart/olivo.html"] = product_page("Olivo nel carrello", "CART-1", "1.00")
-    server.routes.update(routes)
+    server = shop_with_a_disallowed_product()
     reason = "Mandato legale NPPO, rif. 2026/114"
     db = tmp_path / "c.db"
     with server:
