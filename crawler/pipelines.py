@@ -201,7 +201,8 @@ class StorePipeline:
         assert spider is not None
         self.store = _stores.acquire(self.db_path)
         arguments = dict(getattr(spider, "arguments", {}) or {})
-        self.run_id = self.store.start_run(spider.name, arguments, pid=os.getpid())
+        watch = self.crawler.settings.get("PHYTOWATCH_WATCH") or None
+        self.run_id = self.store.start_run(spider.name, arguments, pid=os.getpid(), watch=watch)
         self.commit()
         self.stats.set_value("phytowatch/run_id", self.run_id)
         logger.info("crawl run %s of %s writes to %s", self.run_id, spider.name, self.db_path)

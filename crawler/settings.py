@@ -43,6 +43,8 @@ ITEM_PIPELINES = {
 }
 #: SQLite database the store stage writes to (``phytowatch crawl --db`` sets it).
 PHYTOWATCH_DB = os.environ.get("PHYTOWATCH_DB", Config.database)
+#: The watch (``watches.toml``) this crawl runs for; recorded on its crawl run. None for crawls started by hand.
+PHYTOWATCH_WATCH = None
 #: Classify in a worker process, so classification runs on another core than the crawl.
 PHYTOWATCH_CLASSIFY_IN_WORKER = True
 

@@ -224,3 +224,11 @@ def test_search_follows_title_changes_and_a_failed_migration_leaves_nothing(tmp_
         migrations.MIGRATIONS.pop()
     with Store(tmp_path / "s.db") as store:
         assert "half_done" not in store.db.table_names()
+
+
+def test_a_crawl_run_records_its_watch(tmp_path):
+    store = Store(tmp_path / "w.db")
+    by_hand = store.start_run("shopify", {"stores": "a.example"})
+    nightly = store.start_run("shopify", {"stores": "a.example"}, watch="nl-seed-shops")
+    assert store.get_run(by_hand)["watch"] is None
+    assert store.get_run(nightly)["watch"] == "nl-seed-shops"

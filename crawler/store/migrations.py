@@ -170,10 +170,22 @@ def m003_search_index_on_text_changes_only(db: sqlite_utils.Database) -> None:
     )
 
 
+def m004_crawl_run_watch(db: sqlite_utils.Database) -> None:
+    """Name the watch a crawl run belongs to, so incremental state is kept per watch.
+
+    A watch (``watches.toml``) revisits the same pages night after night; which
+    listings went missing, and the last status shown by ``schedule list``, are
+    questions about the runs of one watch. Runs started by hand have no watch.
+    """
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN watch TEXT")
+    db.execute("CREATE INDEX idx_crawl_runs_watch ON crawl_runs (watch, started_at)")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core_tables", m001_core_tables),
     ("002_listing_search", m002_listing_search),
     ("003_search_index_on_text_changes_only", m003_search_index_on_text_changes_only),
+    ("004_crawl_run_watch", m004_crawl_run_watch),
 ]
 
 

@@ -150,13 +150,15 @@ class Store:
 
     # -- crawl runs ---------------------------------------------------------
 
-    def start_run(self, spider: str, arguments: dict[str, Any], pid: int | None = None) -> int:
-        """Record the start of a crawl and return its run id."""
+    def start_run(
+        self, spider: str, arguments: dict[str, Any], pid: int | None = None, watch: str | None = None
+    ) -> int:
+        """Record the start of a crawl (of ``watch``, when a watch started it) and return its run id."""
         with self.transaction() as conn:
             cur = conn.execute(
-                "INSERT INTO crawl_runs (spider, arguments, started_at, status, counts, errors, pid)"
-                " VALUES (?, ?, ?, 'running', '{}', '[]', ?)",
-                (spider, dumps(arguments), utc_now(), pid),
+                "INSERT INTO crawl_runs (spider, arguments, started_at, status, counts, errors, pid, watch)"
+                " VALUES (?, ?, ?, 'running', '{}', '[]', ?, ?)",
+                (spider, dumps(arguments), utc_now(), pid, watch),
             )
             return int(cur.lastrowid or 0)
 
