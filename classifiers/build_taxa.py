@@ -12,8 +12,16 @@ Sources (``<corpus>/regulated/``, provenance in ``data/taxa/README.md``):
 * ``eu_ias_easin_names_synonyms.csv``: JRC EASIN common names and synonyms.
 * ``defra_phi_pest_name.json`` + ``defra_phi_plant_pest_reg.json``: UK Plant Health
   Information pest names (EPPO codes, synonyms, common names) and GB regulation.
+* ``us_federal_noxious_weeds_2010_parsed.csv``: the USDA APHIS Federal Noxious Weed
+  List, parsed from its PDF (artefacts repaired in :mod:`classifiers.build_taxa_us`).
+* ``us_usgs_riis_v2_plants.csv``: USGS US-RIIS v2.0 plant records; the invasive ones
+  (converted in :mod:`classifiers.build_taxa_us`).
 
-Writes ``eu_ias_union_list.csv`` and ``gb_quarantine_pests.csv`` in the format of
+EPPO codes come from the Defra pest names and from ``data/taxa/reference/eppo_codes.tsv``
+(codes stated by the EPPO Global Database, one cited page per code).
+
+Writes ``eu_ias_union_list.csv``, ``gb_quarantine_pests.csv``,
+``us_federal_noxious_weeds.csv`` and ``us_riis_invasive_plants.csv`` in the format of
 ``data/taxa/README.md``. The output is deterministic (sorted rows and names).
 """
 
@@ -27,11 +35,25 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from classifiers.build_taxa_us import (  # noqa: F401  (the US converters' names, importable from here too)
+    FNW_AUTHOR_ROWS,
+    FNW_COMMON_REPAIRS,
+    FNW_DROPPED_COMMON,
+    FNW_GENERA,
+    FNW_NAME_REPAIRS,
+    FNW_SOURCE,
+    FNW_SYNONYMS,
+    RIIS_DROPPED_COMMON,
+    RIIS_LOCALITIES,
+    RIIS_SOURCE,
+    build_us_noxious_weeds,
+    build_us_riis,
+)
 from classifiers.taxa import phrase_key
 
 COLUMNS = [
     "scientific_name", "rank", "synonyms", "common_names", "eppo_code",
-    "list_name", "status", "kingdom", "source", "source_date",
+    "list_name", "status", "kingdom", "source", "source_date", "jurisdiction",
 ]  # fmt: skip
 
 #: Union-list names that EASIN files under a newer accepted name (checked by hand, 2025).
@@ -177,6 +199,7 @@ def _clean_scientific(name: str) -> str:
 
 
 def _rank(name: str) -> str:
+    """The rank a cleaned name's shape says (the sources give none); also used by the US converters."""
     words = name.split()
     if len(words) == 1:
         return "genus"
@@ -186,6 +209,7 @@ def _rank(name: str) -> str:
 
 
 def _dedupe(names: list[str]) -> list[str]:
+    """Names that fold to the same phrase once only, sorted; also used by the US converters."""
     seen: dict[tuple[str, ...], str] = {}
     for name in names:
         seen.setdefault(phrase_key(name.split(":", 1)[-1]), name)
@@ -198,9 +222,7 @@ def _eppo_lookup(pests: list[dict]) -> dict[tuple[str, ...], str]:
         code = pest.get("EPPO_CODE")
         if not code:
             continue
-        for name in [pest.get("LATIN_NAME")] + (
-            (pest.get("SYNONYM_NAME") or {}).get("SYNONYM_NAME") or []
-        ):
+        for name in [pest.get("LATIN_NAME")] + ((pest.get("SYNONYM_NAME") or {}).get("SYNONYM_NAME") or []):
             if name:
                 lookup.setdefault(phrase_key(_clean_scientific(name)), code)
     return lookup
@@ -249,7 +271,7 @@ def build_eu_ias(sources: Path, eppo: dict[tuple[str, ...], str]) -> list[dict[s
             "scientific_name": name, "rank": _rank(name), "synonyms": "; ".join(syns),
             "common_names": "; ".join(_dedupe(names)), "eppo_code": code,
             "list_name": "EU IAS Union list", "status": "prohibited", "kingdom": kingdom,
-            "source": EU_SOURCE, "source_date": "2025",
+            "source": EU_SOURCE, "source_date": "2025", "jurisdiction": "EU",
         })  # fmt: skip
     return sorted(rows, key=lambda r: r["scientific_name"])
 
@@ -284,9 +306,20 @@ def build_gb_quarantine(sources: Path) -> list[dict[str, str]]:
             "common_names": "; ".join(_dedupe(commons)), "eppo_code": pest.get("EPPO_CODE") or "",
             "list_name": "GB quarantine pests",
             "status": "provisional quarantine pest" if provisional else "quarantine pest",
-            "kingdom": "", "source": GB_SOURCE, "source_date": "2026-03-19",
+            "kingdom": "", "source": GB_SOURCE, "source_date": "2026-03-19", "jurisdiction": "GB",
         })  # fmt: skip
     return sorted(rows, key=lambda r: r["scientific_name"].casefold())
+
+
+def load_eppo_table(path: Path) -> dict[tuple[str, ...], str]:
+    """``reference/eppo_codes.tsv``: scientific name -> EPPO code, each with its source page."""
+    table: dict[tuple[str, ...], str] = {}
+    if not path.is_file():
+        return table
+    with path.open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t"):
+            table[phrase_key(row["scientific_name"])] = row["eppo_code"].strip()
+    return table
 
 
 def _json(path: Path) -> dict:
@@ -306,17 +339,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sources", type=Path, default=fixtures_dir() / "regulated")
     parser.add_argument("--out", type=Path, default=data_dir() / "taxa")
+    parser.add_argument("--eppo", type=Path, default=data_dir() / "taxa" / "reference" / "eppo_codes.tsv")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     eppo = _eppo_lookup(_json(args.sources / "defra_phi_pest_name.json")["PEST_NAME"])
-    eu = build_eu_ias(args.sources, eppo)
-    write(eu, args.out / "eu_ias_union_list.csv")
-    gb = build_gb_quarantine(args.sources)
-    write(gb, args.out / "gb_quarantine_pests.csv")
-    print(
-        f"wrote {len(eu)} EU IAS taxa and {len(gb)} GB quarantine pests to {args.out}",
-        file=sys.stderr,
-    )
+    eppo.update(load_eppo_table(args.eppo))
+    lists = {
+        "eu_ias_union_list.csv": build_eu_ias(args.sources, eppo),
+        "gb_quarantine_pests.csv": build_gb_quarantine(args.sources),
+        "us_federal_noxious_weeds.csv": build_us_noxious_weeds(args.sources, eppo),
+        "us_riis_invasive_plants.csv": build_us_riis(args.sources, eppo),
+    }
+    for name, rows in lists.items():
+        write(rows, args.out / name)
+        coded = sum(bool(r["eppo_code"]) for r in rows)
+        print(f"{name}: {len(rows)} taxa, {coded} with an EPPO code", file=sys.stderr)
     return 0
 
 

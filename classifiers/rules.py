@@ -35,6 +35,7 @@ this module only compiles and applies them. How a verdict is reached:
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import itertools
 import re
@@ -77,6 +78,10 @@ class Scoring:
     taxon_weight: float = 0.45
     attach_min: float = 0.25
     max_chars: int = 20_000
+    #: Rules read the title and this many characters of the description (0 = all of it).
+    description_chars: int = 0
+    #: Regex patterns (sizes, weights, watts) read the title and this many description characters.
+    pattern_chars: int = 0
 
 
 @dataclass
@@ -92,6 +97,16 @@ class _Evidence:
     subject_in_title: bool = False
     subjects: list[tuple[int, int, float]] = field(default_factory=list)
     spans: list[tuple[int, int, str, float]] = field(default_factory=list)
+
+
+def _window(folded: Folded, description_chars: int) -> Folded:
+    """The title and the first ``description_chars`` characters of the description (0 = all)."""
+    cut = folded.title_end + 1 + description_chars
+    if not description_chars or len(folded.text) <= cut:
+        return folded
+    k = bisect.bisect_right(folded.spans, cut, key=re.Match.end)
+    return Folded(folded.original, folded.text[:cut], folded.offsets, folded.tokens[:k], folded.spans[:k],
+                  folded.title_end)
 
 
 def expand_term(term: str) -> list[str]:
@@ -154,10 +169,26 @@ class RuleClassifier:
             self._cased.extend((re.compile(p), rule) for p in table.get("cased_patterns", []))
         self._suffix_rules = suffixes
         self._suffixes = tuple(sorted(suffixes, key=len, reverse=True))  # longest first
+        #: word -> the compound head it ends with ("" = none); a memo, as words repeat.
+        self._heads: dict[str, str] = {}
+
+    def _head_of(self, token: str) -> str:
+        head = ""
+        if self._suffixes and token.endswith(self._suffixes):
+            found = next(e for e in self._suffixes if token.endswith(e))
+            if len(token) - len(found) >= 2:
+                head = found
+        if len(self._heads) < 200_000:
+            self._heads[token] = head
+        return head
 
     @classmethod
-    def load(cls, data_dir: Path | None = None) -> RuleClassifier:
-        """Rules from ``<data_dir>/rules/*.toml``, taxa from ``<data_dir>/taxa/*.csv``."""
+    def load(cls, data_dir: Path | None = None, taxa: TaxaIndex | None = None) -> RuleClassifier:
+        """Rules from ``<data_dir>/rules/*.toml``, taxa from ``<data_dir>/taxa/*.csv``.
+
+        Pass ``taxa`` to share an index already loaded (the spaCy pipeline's taxa
+        component); the version still hashes the list files.
+        """
         if data_dir is None:
             from crawler.paths import data_dir as default_data_dir
 
@@ -174,41 +205,40 @@ class RuleClassifier:
                 loaded = tomllib.loads(raw.decode("utf-8"))
                 config.setdefault("scoring", {}).update(loaded.get("scoring", {}))
                 config["rule"].extend(loaded.get("rule", []))
-        taxa = TaxaIndex.load(data_dir / "taxa")
+        if taxa is None:
+            taxa = TaxaIndex.load(data_dir / "taxa")
         return cls(config, taxa, f"rules-{digest.hexdigest()[:12]}")
 
     def classify(self, texts: Sequence[str]) -> list[Classification]:
         return [self.classify_one(text) for text in texts]
 
-    def _matches(self, text: str) -> tuple[list[tuple[int, int, Rule]], Folded]:
-        """``(start, end, rule)`` in ``text`` for every rule term found, and the folded text."""
-        folded = fold(text)
+    def _matches(self, text: str, folded: Folded) -> list[tuple[int, int, Rule]]:
+        """``(start, end, rule)`` in ``text`` for every rule term found in it."""
         hits: list[tuple[int, int, Rule]] = []  # folded offsets first
         covered: set[int] = set()  # folded start of every token inside a phrase match
         spans = folded.spans
         for i, j, rules in self.phrases.find(folded.tokens):
             covered.update(spans[k].start() for k in range(i, j))
             hits.extend((spans[i].start(), spans[j - 1].end(), r) for r in rules)
-        ends = self._suffixes  # compound heads: "tomaten|samen"
-        for k in (
-            [k for k, token in enumerate(folded.tokens) if token.endswith(ends)] if ends else ()
-        ):
-            token, start = folded.tokens[k], spans[k].start()
-            head = next(e for e in ends if token.endswith(e))
-            if len(token) - len(head) >= 2 and start not in covered:
-                hits.extend((start, spans[k].end(), r) for r in self._suffix_rules[head])
+        heads = self._heads  # compound heads: "tomaten|samen"
+        for k, token in enumerate(folded.tokens):
+            head = heads.get(token)
+            if head is None:
+                head = self._head_of(token)
+            if head and spans[k].start() not in covered:
+                hits.extend((spans[k].start(), spans[k].end(), r) for r in self._suffix_rules[head])
+        sc = self.scoring
+        window = folded.text[: folded.title_end + 1 + sc.pattern_chars] if sc.pattern_chars else folded.text
         for regex, rule in self._patterns:
-            hits.extend(
-                (m.start(), m.end(), rule)
-                for m in regex.finditer(folded.text)
-                if m.end() > m.start()
-            )
+            hits.extend((m.start(), m.end(), rule) for m in regex.finditer(window) if m.end() > m.start())
         found = [(*folded.span(a, b), rule) for a, b, rule in hits]
+        if window:  # the window's end in the original text
+            text = text[: folded.span(len(window) - 1, len(window))[1]]
         for regex, rule in self._cased:  # original offsets already
             found.extend(
                 (m.start(), m.end(), rule) for m in regex.finditer(text) if m.end() > m.start()
             )
-        return found, folded
+        return found
 
     def _evidence(self, title_end: int, found: list[tuple[int, int, Rule]]) -> _Evidence:
         sc, ev = self.scoring, _Evidence()
@@ -272,16 +302,32 @@ class RuleClassifier:
         ev.spans.extend((a, b, target, w) for a, b, w in ev.subjects)
 
     def classify_one(self, text: str) -> Classification:
+        text = (text or "")[: self.scoring.max_chars]
+        folded = fold(text)
+        return self.classify_folded(folded, self.taxa.find(folded))
+
+    def classify_folded(self, folded: Folded, taxa: list[tuple[TaxonMatch, Taxon]]) -> Classification:
+        """The verdict on a text already folded, with the taxa already found in it."""
+        return self.evidence(folded, taxa)[0]
+
+    def evidence(
+        self, folded: Folded, taxa: list[tuple[TaxonMatch, Taxon]]
+    ) -> tuple[Classification, list[tuple[int, int, Rule]]]:
+        """The verdict and every rule hit ``(start, end, rule)`` behind it, in the original text.
+
+        This is how the spaCy pipeline calls the rules: its tokenizer folds the
+        text and its taxa component matches the lists, once for everybody; the
+        hits become features of the trained model.
+        """
         sc = self.scoring
-        text = (text or "")[: sc.max_chars]
+        text = folded.original
         title_end = text.find("\n")
         if title_end < 0:
             title_end = len(text)
-        found, folded = self._matches(text)
+        found = self._matches(text, _window(folded, sc.description_chars))
         ev = self._evidence(title_end, found)
         scores = {c: (1.0 - ev.keep[c]) * ev.damp[c] for c in REGULATED}
 
-        taxa = self.taxa.find(folded)
         self._attach_subject(ev, scores, taxa, title_end)
 
         candidates = [c for c in REGULATED if scores[c] >= sc.assign]
@@ -305,15 +351,16 @@ class RuleClassifier:
             reasons[(m.start, m.end, "taxon")] = sc.taxon_weight
         out = {c: round(scores[c], 4) for c in REGULATED}
         out["not_regulated"] = round(1.0 - best, 4)
-        return Classification(
+        verdict = Classification(
             categories=categories or ["not_regulated"],
             scores=out,
             risk=risk,
             taxa=[m for m, _ in taxa],
             reasons=[
-                Reason(a, b, text[a:b], label, round(w, 4))
+                Reason(a, b, text[a:b], label, round(w, 4), "taxa" if label == "taxon" else "rules")
                 for (a, b, label), w in sorted(reasons.items())
             ],
             needs_review=needs_review,
             model_version=self.version,
         )
+        return verdict, found

@@ -9,6 +9,9 @@ text.
 
 Taxa lists are CSV files in ``data/taxa/*.csv`` in the format documented in
 ``data/taxa/README.md``; an NPPO adds its own list by dropping a file there.
+Names are found exactly (token phrases, leftmost-longest), misspelt by one edit in
+one long word, or abbreviated (``E. crassipes``); the two inexact matchers are in
+:mod:`classifiers.taxa_fuzzy`.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from classifiers.taxa_fuzzy import AbbreviatedBinomials, MisspeltWords
 from classifiers.types import TaxonMatch
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
@@ -127,6 +131,8 @@ def fold(text: str) -> Folded:
 
 def phrase_key(phrase: str) -> tuple[str, ...]:
     """The token tuple a phrase folds to (``"Water-Hyacinth"`` -> ``("water", "hyacinth")``)."""
+    if phrase.isascii():  # what fold() does to ASCII text
+        return tuple(_TOKEN.findall(phrase.lower()))
     return tuple(_TOKEN.findall(fold(phrase).text))
 
 
@@ -139,6 +145,9 @@ class PhraseIndex(Generic[P]):
     def __init__(self) -> None:
         self._phrases: dict[tuple[str, ...], list[P]] = {}
         self._longest: dict[str, int] = {}
+        self._pairs: set[tuple[str, str]] = set()  # first two tokens of the longer phrases
+        self._singles: set[str] = set()  # one-token phrases
+        self._widest = 0
 
     def add(self, key: tuple[str, ...], payload: P) -> None:
         if not key:
@@ -147,25 +156,55 @@ class PhraseIndex(Generic[P]):
         if payload not in bucket:
             bucket.append(payload)
         self._longest[key[0]] = max(self._longest.get(key[0], 0), len(key))
+        self._widest = max(self._widest, len(key))
+        if len(key) > 1:
+            self._pairs.add((key[0], key[1]))
+        else:
+            self._singles.add(key[0])
 
     def __len__(self) -> int:
         return len(self._phrases)
 
+    def keys(self) -> Iterable[tuple[str, ...]]:
+        return self._phrases.keys()
+
+    def get(self, key: tuple[str, ...]) -> list[P]:
+        return self._phrases.get(key, [])
+
+    def may_match(self, words: set[str], tokens: list[str]) -> bool:
+        """A quick test: False when :meth:`find` surely finds nothing (``words = set(tokens)``)."""
+        return not self._singles.isdisjoint(words) or not self._pairs.isdisjoint(zip(tokens, tokens[1:]))
+
     def find(self, tokens: list[str]) -> Iterator[tuple[int, int, list[P]]]:
         """Yield ``(first_token, end_token, payloads)`` for each match."""
-        longest, phrases = self._longest, self._phrases
+        longest, phrases, pairs = self._longest, self._phrases, self._pairs
         if longest.keys().isdisjoint(tokens):
             return
         n, after = len(tokens), 0
         for i in [k for k, t in enumerate(tokens) if t in longest]:
             if i < after:
                 continue
-            for size in range(min(longest[tokens[i]], n - i), 0, -1):
+            widest = min(longest[tokens[i]], n - i)
+            if widest > 1 and (tokens[i], tokens[i + 1]) not in pairs:
+                widest = 1  # no longer phrase starts with these two words
+            for size in range(widest, 0, -1):
                 hit = phrases.get(tuple(tokens[i : i + size]))
                 if hit:
                     yield i, i + size, hit
                     after = i + size
                     break
+
+    def find_with(self, tokens: list[str], i: int, word: str) -> tuple[int, int, list[P]] | None:
+        """The leftmost-longest phrase covering token ``i`` once it is replaced by ``word``."""
+        longest, phrases = self._longest, self._phrases
+        for s in range(max(0, i - self._widest + 1), i + 1):
+            first = word if s == i else tokens[s]
+            for size in range(min(longest.get(first, 0), len(tokens) - s), i - s, -1):
+                key = tokens[s:i] + [word] + tokens[i + 1 : s + size]
+                hit = phrases.get(tuple(key))
+                if hit:
+                    return s, s + size, hit
+        return None
 
 
 @dataclass(frozen=True)
@@ -178,6 +217,8 @@ class Taxon:
     status: str
     kingdom: str
     eppo_code: str | None
+    #: ISO 3166-1 alpha-2 code, or "EU", of the authority that lists it ("" = not given).
+    jurisdiction: str = ""
 
 
 def _names(row: dict[str, str]) -> Iterator[tuple[str, str]]:
@@ -198,12 +239,48 @@ def _usable_common(key: tuple[str, ...]) -> bool:
     return len(joined.replace(" ", "")) >= MIN_COMMON_NAME and joined not in COMMON_NAME_STOPLIST
 
 
+def _variants(key: tuple[str, ...], how: str) -> Iterator[tuple[str, ...]]:
+    """Other ways a name is written: hybrids without the "x", possessives ("Anne's" = "Annes")."""
+    yield key
+    if "x" in key[:-1]:  # "Reynoutria x bohemica" is also written "Reynoutria × bohemica"
+        yield tuple(t for t in key if t != "x")
+    if how.startswith("common") and "s" in key[1:]:  # "queen anne s lace" -> "queen annes lace"
+        out: list[str] = []
+        for t in key:
+            if t == "s" and out:
+                out[-1] += "s"
+            else:
+                out.append(t)
+        yield tuple(out)
+
+
+_EPITHET_QUOTES = frozenset("'\"‘’‚“”„`´")
+#: Lowercase words often written after a genus that are no epithet ("Cuscuta seeds").
+_NOT_EPITHETS = frozenset(
+    "and for from with the seed seeds plant plants live bulb bulbs root roots cutting cuttings tree trees".split()
+)
+
+
 class TaxaIndex:
-    """Every ``*.csv`` taxa list in a folder, ready to match listing texts."""
+    """Every ``*.csv`` taxa list in a folder, ready to match listing texts.
+
+    Names match exactly (after folding), misspelt by one edit (:attr:`FUZZY_MIN`), or as
+    an abbreviated binomial (``E. crassipes``) that names one listed taxon only.
+    """
+
+    #: A name token this long or longer also matches a text word one edit away.
+    FUZZY_MIN = 8
+    #: Name kinds that match fuzzily (common names too: measured on real titles).
+    FUZZY_KINDS = ("scientific", "synonym", "genus", "common")
+    #: Forget the per-word fuzzy verdicts after this many distinct words.
+    CACHE_LIMIT = 500_000
 
     def __init__(self, taxa: Iterable[tuple[Taxon, list[tuple[str, str]]]] = ()) -> None:
         self.index: PhraseIndex[tuple[Taxon, str]] = PhraseIndex()
         self.taxa: list[Taxon] = []
+        self._misspelt = MisspeltWords(self.FUZZY_MIN, self.CACHE_LIMIT)
+        self._abbreviated = AbbreviatedBinomials()
+        self._stale = False  # names added since the last refresh
         for taxon, names in taxa:
             self.add(taxon, names)
 
@@ -217,9 +294,22 @@ class TaxaIndex:
                 continue
             if how == "scientific" and taxon.rank == "genus":
                 how = "genus"
-            self.index.add(key, (taxon, how))
-            if "x" in key[1:-1]:  # hybrids: "Reynoutria x bohemica" is also written with "×"
-                self.index.add(tuple(t for t in key if t != "x"), (taxon, how))
+            if how.startswith("common") and len(key) > 2 and key[0] in ("a", "an", "the"):
+                key = key[1:]  # "A dagger nematode"
+            for variant in _variants(key, how):
+                if any(t is taxon for t, _ in self.index.get(variant)):
+                    continue  # one name of the taxon already reads so ("Cuscuta" = "Cúscuta")
+                self.index.add(variant, (taxon, how))
+                self._misspelt.add(variant, fuzzy=how.startswith(self.FUZZY_KINDS))
+            if how in ("scientific", "synonym"):
+                self._abbreviated.add(key, taxon)
+        self._stale = True  # the caches are stale now, even without a long word
+
+    def _refresh(self) -> None:
+        """Index the names added since for the inexact matchers, and forget their caches."""
+        self._misspelt.refresh()
+        self._abbreviated.refresh()
+        self._stale = False
 
     @classmethod
     def load(cls, folder: Path) -> TaxaIndex:
@@ -236,39 +326,67 @@ class TaxaIndex:
                         status=(row.get("status") or "regulated").strip().lower(),
                         kingdom=(row.get("kingdom") or "").strip().capitalize(),
                         eppo_code=(row.get("eppo_code") or "").strip() or None,
+                        jurisdiction=(row.get("jurisdiction") or "").strip().upper(),
                     )
                     index.add(taxon, list(_names(row)))
+        index._refresh()
         return index
 
     def find(self, folded: Folded) -> list[tuple[TaxonMatch, Taxon]]:
         """Taxa named in a folded text, with spans in the original text."""
+        if self._stale:
+            self._refresh()
         found: list[tuple[TaxonMatch, Taxon]] = []
-        tokens = folded.tokens
-        for i, j, payloads in self.index.find(tokens):
-            for taxon, how in payloads:
-                end_tok = j
-                if how == "genus" and j < len(tokens) and _epithet(folded, j):
-                    end_tok = j + 1
-                start, end = folded.span(folded.spans[i].start(), folded.spans[end_tok - 1].end())
-                match = TaxonMatch(
-                    start=start,
-                    end=end,
-                    text=folded.original[start:end],
-                    scientific_name=taxon.scientific_name,
-                    list_name=taxon.list_name,
-                    status=taxon.status,
-                    eppo_code=taxon.eppo_code,
-                    matched_as=how,
-                )
-                found.append((match, taxon))
+        taken: list[tuple[int, int]] = []  # token spans already matched
+        words = set(folded.tokens)
+        if self.index.may_match(words, folded.tokens):
+            for i, j, payloads in self.index.find(folded.tokens):
+                taken.append((i, j))
+                self._report(folded, i, j, payloads, found, None)
+        for i, j, payloads in self._misspelt.find(self.index, folded.tokens, words, taken):
+            self._report(folded, i, j, payloads, found, "fuzzy")
+        for i, j, payloads in self._abbreviated.find(folded, words, taken):
+            self._report(folded, i, j, payloads, found, None)
         return found
+
+    def _report(
+        self,
+        folded: Folded,
+        i: int,
+        j: int,
+        payloads: Iterable[tuple[Taxon, str]],
+        found: list[tuple[TaxonMatch, Taxon]],
+        how_all: str | None,
+    ) -> None:
+        tokens = folded.tokens
+        for taxon, how in payloads:
+            end_tok = j
+            if how == "genus" and j < len(tokens) and _epithet(folded, j):
+                end_tok = j + 1
+            start, end = folded.span(folded.spans[i].start(), folded.spans[end_tok - 1].end())
+            match = TaxonMatch(
+                start=start,
+                end=end,
+                text=folded.original[start:end],
+                scientific_name=taxon.scientific_name,
+                list_name=taxon.list_name,
+                status=taxon.status,
+                eppo_code=taxon.eppo_code,
+                matched_as=how_all or how,
+            )
+            found.append((match, taxon))
 
 
 def _epithet(folded: Folded, j: int) -> bool:
-    """Token ``j`` looks like a species epithet: lowercase letters in the original, or sp./spp."""
+    """Token ``j`` looks like a species epithet: lowercase letters in the original, or sp./spp.,
+    and not a cultivar in quotes (``Cuscuta 'gold'``)."""
     token = folded.tokens[j]
     if token in ("sp", "spp"):
         return True
+    if token in _NOT_EPITHETS:
+        return False
     start, end = folded.span(folded.spans[j].start(), folded.spans[j].end())
+    if start and folded.original[start - 1] in _EPITHET_QUOTES:
+        return False
     word = folded.original[start:end]
     return len(token) >= 3 and token.isalpha() and word.islower()

@@ -66,8 +66,12 @@ class Reason:
     text: str
     #: The category (or ``"taxon"``) this span is evidence for.
     label: str
-    #: How much this span weighs: the rule's weight, or the model's attribution.
+    #: How much this span weighs: a rule's weight (0..1), or for ``source = "model"`` the
+    #: span's share of the category's logit (exact for the linear model; > 0 supports it).
     weight: float = 1.0
+    #: What found it: ``"rules"`` (a keyword rule), ``"model"`` (the trained text classifier)
+    #: or ``"taxa"`` (a regulated-taxa list).
+    source: str = "rules"
 
 
 @dataclass(frozen=True)

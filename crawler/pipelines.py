@@ -110,6 +110,9 @@ class ClassifyPipeline:
         return cls(crawler.stats, crawler.settings.getbool("PHYTOWATCH_CLASSIFY_IN_WORKER", True))
 
     def open_spider(self) -> None:
+        from classifiers import prepare
+
+        prepare()  # train once, here, rather than in the worker (the runner usually did already)
         if self.in_worker:
             from classifiers.worker import ClassifierProcess
 

@@ -15,6 +15,7 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 
+from classifiers import prepare
 from spiders.base import SpiderArgumentError
 
 
@@ -79,6 +80,7 @@ def run_crawls(
     ``on_item`` is called with the spider name for every stored item (progress bars).
     """
     classes = [check_job(job, settings) for job in jobs]
+    prepare()  # train the classifier now if this machine has none, before any request goes out
     process = CrawlerProcess(settings)
     crawlers: list[Crawler] = []
     reasons: dict[int, str] = {}

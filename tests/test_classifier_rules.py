@@ -263,7 +263,9 @@ def test_version_is_stable_and_follows_the_rules(clf: RuleClassifier, tmp_path: 
     assert changed.classify(["Pepitas para sembrar"])[0].categories == ["seeds"]
 
 
-def test_load_classifier_returns_the_rules(clf: RuleClassifier) -> None:
+def test_the_rules_alone_can_be_chosen(clf: RuleClassifier, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The trained pipeline is the default; PHYTOWATCH_CLASSIFIER=rules selects the rules alone."""
+    monkeypatch.setenv("PHYTOWATCH_CLASSIFIER", "rules")
     loaded = load_classifier()
     assert isinstance(loaded, RuleClassifier) and loaded.version == clf.version
 

@@ -59,12 +59,13 @@ def test_eu_union_list_is_loaded(taxa: TaxaIndex) -> None:
 
 def test_scientific_name_in_accented_text(taxa: TaxaIndex) -> None:
     text = "Jacinthe d’eau à fleurs mauves – Eichhornia crassipes, plante flottante"
-    (match,) = _find(taxa, text)
-    assert text[match.start : match.end] == match.text == "Eichhornia crassipes"
-    assert match.start == text.index("Eichhornia")
-    assert (match.scientific_name, match.list_name, match.status, match.matched_as) == (
-        "Eichhornia crassipes", "EU IAS Union list", "prohibited", "scientific",
+    eu, us = _find(taxa, text)  # on the EU Union list and the US-RIIS invasive plants
+    assert text[eu.start : eu.end] == eu.text == "Eichhornia crassipes"
+    assert eu.start == text.index("Eichhornia")
+    assert (eu.scientific_name, eu.list_name, eu.status, eu.matched_as, eu.eppo_code) == (
+        "Eichhornia crassipes", "EU IAS Union list", "prohibited", "scientific", "EICCR",
     )  # fmt: skip
+    assert (us.list_name, us.status, us.eppo_code) == ("US RIIS invasive plants", "invasive", "EICCR")
 
 
 def test_synonyms_and_common_names(taxa: TaxaIndex) -> None:
@@ -77,9 +78,7 @@ def test_synonyms_and_common_names(taxa: TaxaIndex) -> None:
         hits = _find(taxa, text)
         assert [m.scientific_name for m in hits] == ["Ailanthus altissima"][: len(hits)], text
     assert _find(taxa, "Götterbaum Samen")[0].text == "Götterbaum"
-    assert (
-        _find(taxa, "Vespa velutina nest trap")[0].scientific_name == "Vespa velutina nigrithorax"
-    )
+    assert _find(taxa, "Vespa velutina nest trap")[0].scientific_name == "Vespa velutina nigrithorax"
 
 
 def test_whole_words_only(taxa: TaxaIndex) -> None:
@@ -142,14 +141,16 @@ def test_prohibited_taxa_force_high_risk(clf: RuleClassifier) -> None:
     ])  # fmt: skip
     assert plants.categories == ["plants_for_planting"] and plants.risk == "high"
     assert seeds.categories == ["seeds"] and seeds.risk == "high"
-    assert [t.text for t in seeds.taxa] == ["Giant hogweed", "Heracleum mantegazzianum"]
+    eu = [t.text for t in seeds.taxa if t.list_name == "EU IAS Union list"]
+    assert eu == ["Giant hogweed", "Heracleum mantegazzianum"]
+    assert {t.list_name for t in seeds.taxa} == {
+        "EU IAS Union list", "US Federal Noxious Weeds", "US RIIS invasive plants",
+    }  # fmt: skip
     assert turtle.categories == ["living_organisms"] and turtle.risk == "high"
 
 
 def test_products_made_from_prohibited_taxa_go_to_review(clf: RuleClassifier) -> None:
-    basket, powder = clf.classify(
-        ["Water hyacinth storage basket, handwoven", "Kudzu root powder 100 g"]
-    )
+    basket, powder = clf.classify(["Water hyacinth storage basket, handwoven", "Kudzu root powder 100 g"])
     assert basket.categories == ["not_regulated"] and basket.risk == "none" and basket.needs_review
     assert basket.taxa[0].scientific_name == "Eichhornia crassipes"
     assert powder.categories == ["processed_plant_products"] and powder.risk == "low"
@@ -168,5 +169,7 @@ def test_eu_list_rebuilds_identically(corpus: Path, tmp_path: Path) -> None:
     assert "Pontederia crassipes" in water_hyacinth["synonyms"]
     assert "Water hyacinth" in water_hyacinth["common_names"]
     assert main(["--sources", str(corpus / "regulated"), "--out", str(tmp_path)]) == 0
-    for name in ("eu_ias_union_list.csv", "gb_quarantine_pests.csv"):
+    built = sorted(path.name for path in tmp_path.glob("*.csv"))
+    assert len(built) == 4 and set(built) <= {path.name for path in TAXA_DIR.glob("*.csv")}
+    for name in built:
         assert (tmp_path / name).read_bytes() == (TAXA_DIR / name).read_bytes(), name

@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from classifiers import prepare
 from crawler.demo.catalogue import Catalogue
 from crawler.demo.server import start_demo_server
 from crawler.export import write_export
@@ -53,6 +54,7 @@ def run_demo(db: Path, export_dir: Path, console: Console | None = None) -> Demo
     """Crawl the demo marketplace into ``db`` and write CSV and JSON exports to ``export_dir``."""
     console = console or Console(stderr=True)
     Store(db).close()  # fail early, with a clear message, on an unusable database path
+    prepare()  # the first run on a machine trains the classifier: its own progress bar, before the crawl's
     catalogue = Catalogue.load()
     expected = len(catalogue.listings) + len(catalogue.traders)
     with start_demo_server(catalogue) as server:

@@ -1,0 +1,114 @@
+"""The commodity pipeline's tokenizer: one folding shared by the model, the rules and the taxa.
+
+Listings come in every language, half of them without accents or in capitals,
+with hyphens and apostrophes anywhere (``water-hyacinth``, ``JACINTHE D'EAU``).
+Instead of spaCy's rule-based tokenizer, the pipeline tokenizes with
+:func:`classifiers.taxa.fold`: casefolded, accent-free word tokens, the same
+tokens the keyword rules and the taxa matcher read. So a listing is folded
+once, the model's features are already case- and accent-insensitive, and
+every token maps back to its characters in the original text
+(:meth:`classifiers.taxa.Folded.span`), which is what explanations highlight.
+
+The title (first line) and the description are joined by :data:`SEPARATOR`,
+so the model can tell title words from description words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, Callable
+
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import registry
+from spacy.vocab import Vocab
+
+from classifiers.taxa import Folded, fold
+
+#: The token between title and description (never produced by folding: it is not a word character).
+SEPARATOR = "¶"
+#: ``doc.user_data`` key of the :class:`~classifiers.taxa.Folded` text a doc was made from.
+FOLDED = "phytowatch.folded"
+#: ``doc.user_data`` key of the number of title tokens.
+TITLE_TOKENS = "phytowatch.title_tokens"
+#: Longer texts are cut: the title and the start of the description are what matter.
+MAX_CHARS = 20_000
+
+
+def folded(doc: Doc) -> Folded:
+    """The folded text behind a doc made by :class:`FoldedTokenizer`."""
+    return doc.user_data[FOLDED]  # type: ignore[no-any-return]
+
+
+def title_tokens(doc: Doc) -> int:
+    """How many tokens of ``doc`` belong to the title (the separator, if any, comes next)."""
+    n = doc.user_data.get(TITLE_TOKENS)
+    if n is None:  # a doc copied without its user data (spaCy's reference docs): find the separator
+        sep = doc.vocab.strings[SEPARATOR]
+        n = next((t.i for t in doc if t.orth == sep), len(doc))
+        doc.user_data[TITLE_TOKENS] = n
+    return int(n)
+
+
+class FoldedTokenizer:
+    """``text -> Doc`` of folded word tokens; stateless, so serialisation is a no-op."""
+
+    def __init__(self, vocab: Vocab, max_chars: int = MAX_CHARS, max_description_tokens: int = 0) -> None:
+        self.vocab = vocab
+        self.max_chars = max_chars
+        self.max_description_tokens = max_description_tokens
+
+    def __call__(self, text: str) -> Doc:
+        f = fold((text or "")[: self.max_chars])
+        words = f.tokens
+        n_title = 0
+        for span in f.spans:
+            if span.start() >= f.title_end:
+                break
+            n_title += 1
+        if n_title < len(words):
+            end = n_title + self.max_description_tokens if self.max_description_tokens else len(words)
+            words = [*words[:n_title], SEPARATOR, *words[n_title:end]]
+        doc = Doc(self.vocab, words=words, spaces=[True] * len(words))
+        doc.user_data[FOLDED] = f
+        doc.user_data[TITLE_TOKENS] = n_title
+        return doc
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
+        for text in texts:
+            yield self(text)
+
+    def to_bytes(self, **kwargs: Any) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, **kwargs: Any) -> FoldedTokenizer:
+        return self
+
+    def to_disk(self, path: Any, **kwargs: Any) -> None:
+        return None
+
+    def from_disk(self, path: Any, **kwargs: Any) -> FoldedTokenizer:
+        return self
+
+
+@registry.tokenizers("phytowatch.FoldedTokenizer.v1")
+def create_folded_tokenizer(
+    max_chars: int = MAX_CHARS, max_description_tokens: int = 0
+) -> Callable[[Language], FoldedTokenizer]:
+    """``max_description_tokens``: how many description words the model reads (0 = all).
+
+    The folded text behind the doc keeps everything, for the rules and the taxa lists.
+    """
+
+    def make(nlp: Language) -> FoldedTokenizer:
+        return FoldedTokenizer(nlp.vocab, max_chars, max_description_tokens)
+
+    return make
+
+
+def token_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Original-text ``(start, end)`` of doc tokens ``[start, end)``, which must not cross the separator."""
+    f, n_title = folded(doc), title_tokens(doc)
+    first = start if start < n_title else start - 1
+    last = end - 1 if end - 1 < n_title else end - 2
+    return f.span(f.spans[first].start(), f.spans[last].end())
