@@ -85,13 +85,26 @@ def demo(db: Path | None, export_dir: Path) -> None:
     print_report(report, console)
 
 
+def _pairs(pairs: tuple[str, ...], what: str, form: str) -> dict[str, str]:
+    values = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.ClickException(f"{what} {pair!r} must look like {form}")
+        values[key.strip()] = value
+    return values
+
+
 @main.command()
 @click.argument("spider")
 @click.option("-a", "arguments", multiple=True, metavar="KEY=VALUE", help="Spider argument (repeatable).")
 @_db_option
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="phytowatch.toml to use.")
+@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="Scrapy setting for this crawl (repeatable), e.g. -s DOWNLOAD_DELAY=3.")
 @_officer_errors
-def crawl(spider: str, arguments: tuple[str, ...], db: Path | None, config_path: str | None) -> None:
+def crawl(spider: str, arguments: tuple[str, ...], db: Path | None, config_path: str | None,
+          overrides: tuple[str, ...]) -> None:
     """Run one spider, classify what it finds and store it.
 
     Example: phytowatch crawl shopify -a stores=plantshop.example --db phytowatch.db
@@ -99,14 +112,12 @@ def crawl(spider: str, arguments: tuple[str, ...], db: Path | None, config_path:
     from crawler.config import user_agent
     from crawler.runner import CrawlJob, project_settings, run_crawls
 
-    args = {}
-    for pair in arguments:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise click.ClickException(f"spider argument {pair!r} must look like key=value")
-        args[key.strip()] = value
+    args = _pairs(arguments, "spider argument", "key=value")
     config = load_config(config_path)
-    settings = project_settings(str(_database(db, config_path)), {"USER_AGENT": user_agent(config.contact)})
+    settings = project_settings(
+        str(_database(db, config_path)),
+        {"USER_AGENT": user_agent(config.contact), **_pairs(overrides, "setting", "NAME=VALUE")},
+    )
     [outcome] = run_crawls([CrawlJob(spider, args)], settings)
     click.echo(f"{spider}: run {outcome.run_id} ended ({outcome.reason}); {outcome.listings} listings stored")
     if outcome.reason != "finished":
