@@ -217,10 +217,10 @@ class WatchRun:
                 stderr=subprocess.STDOUT, start_new_session=True, pass_fds=(lock.fd,),  # type: ignore[arg-type]
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
             )  # fmt: skip
+            if self._stop.is_set():  # a stop that came while the crawl was starting (one SIGINT, never two)
+                os.kill(proc.pid, signal.SIGINT)
         lock.note(f"crawl pid {proc.pid}, started {started_at}\n")
         logger.info("watch %s: started %s crawl (pid %d); log %s", name, self.watch.spider, proc.pid, log_file)
-        if self._stop.is_set():  # a stop that came while the crawl was starting
-            os.kill(proc.pid, signal.SIGINT)
         code = self._wait(proc)
         try:
             os.killpg(proc.pid, signal.SIGKILL)  # whatever the crawl left behind (classifier worker, browser)

@@ -201,3 +201,18 @@ def test_the_watches_file_comes_from_phytowatch_toml(tmp_path: Path, monkeypatch
     config = load_config()
     assert watches_path(config) == Path("/etc/phytowatch/watches.toml")
     assert watches_path(config, "mine.toml") == Path("mine.toml")  # --watches wins
+
+
+def test_the_readme_documents_a_valid_watches_file_and_every_key(tmp_path: Path) -> None:
+    import re
+
+    from crawler.watches import POLITENESS, _Loader
+
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    [example] = [block for block in re.findall(r"```toml\n(.*?)```", readme, re.S) if "[watches." in block]
+    watches = load_watches(write(tmp_path, example))
+    for line in re.findall(r"^\d.*schedule run-now ([\w.-]+) ", readme, re.M):  # the crontab's watches
+        assert watches.get(line)
+    section = readme[readme.index("### Scheduling: watches"):readme.index("### JavaScript pages")]
+    for key in (*_Loader.SCHEDULER, *_Loader.DEFAULTS, *_Loader.WATCH, *POLITENESS):
+        assert f"`{key}`" in section or f"] {key}`" in section, key
