@@ -358,7 +358,7 @@ def schedule_run_now(watch: str, config_path: str | None, watches_file: Path | N
 
     Example: phytowatch schedule run-now ebay-de-seeds
     """
-    from crawler.scheduler import run_now
+    from crawler.watchrun import run_now
 
     watches, place = _schedule_setup(config_path, watches_file, db)
     _log_to_stderr()

@@ -335,31 +335,7 @@ class ScheduleService:
             logger.error("watch %s: could not record the missed run: %s", name, exc)
 
 
-# -- run-now and list ----------------------------------------------------------
-
-
-def run_now(watches: WatchFile, name: str, place: RunPlace, *, fresh: bool = False,
-            stop_timeout: int | None = None) -> WatchOutcome:  # fmt: skip
-    """Run one watch now, in the foreground; SIGTERM/SIGINT stop it as they stop the scheduler."""
-    watch = watches.get(name)
-    if not watch.enabled:
-        logger.info("watch %s is disabled in %s; running it because it was asked for", name, watches.path)
-    timeout = watches.options.stop_timeout if stop_timeout is None else stop_timeout
-    run = WatchRun(watch, place, stop_timeout=timeout, fresh=fresh)
-    stopping = threading.Event()
-
-    def on_stop(signum: int, frame: FrameType | None) -> None:
-        logger.info("received %s: stopping the crawl", signal.Signals(signum).name)
-        run.stop(force=stopping.is_set())
-        stopping.set()
-
-    in_main = threading.current_thread() is threading.main_thread()
-    previous = {sig: signal.signal(sig, on_stop) for sig in (signal.SIGTERM, signal.SIGINT)} if in_main else {}
-    try:
-        return run.run()
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+# -- list ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

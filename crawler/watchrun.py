@@ -32,6 +32,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from types import FrameType
 
 from crawler.items import utc_now
 from crawler.store import Store
@@ -45,7 +46,7 @@ from crawler.store.runs import (
     run_of_process,
 )
 from crawler.store.store import RunStatus
-from crawler.watches import Watch
+from crawler.watches import Watch, WatchFile
 
 logger = logging.getLogger(__name__)
 
@@ -289,6 +290,30 @@ class WatchRun:
             old.unlink(missing_ok=True)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         return folder / f"{stamp}.log"
+
+
+def run_now(watches: WatchFile, name: str, place: RunPlace, *, fresh: bool = False,
+            stop_timeout: int | None = None) -> WatchOutcome:  # fmt: skip
+    """Run one watch now, in the foreground; SIGTERM/SIGINT stop it as they stop the scheduler."""
+    watch = watches.get(name)
+    if not watch.enabled:
+        logger.info("watch %s is disabled in %s; running it because it was asked for", name, watches.path)
+    timeout = watches.options.stop_timeout if stop_timeout is None else stop_timeout
+    run = WatchRun(watch, place, stop_timeout=timeout, fresh=fresh)
+    stopping = threading.Event()
+
+    def on_stop(signum: int, frame: FrameType | None) -> None:
+        logger.info("received %s: stopping the crawl", signal.Signals(signum).name)
+        run.stop(force=stopping.is_set())
+        stopping.set()
+
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = {sig: signal.signal(sig, on_stop) for sig in (signal.SIGTERM, signal.SIGINT)} if in_main else {}
+    try:
+        return run.run()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _tail(log_file: Path, lines: int = 3) -> list[str]:
