@@ -32,6 +32,18 @@ class Config:
     home_country: str | None = None
     #: Where exports are written by default.
     export_dir: str = "exports"
+    #: The watches file: what ``phytowatch schedule`` crawls, and when.
+    watches: str = "watches.toml"
+    #: The scheduler's own files (job store, crawl logs, locks); default: ``<database>-state/`` beside the database.
+    state_dir: str | None = None
+
+
+def state_dir_for(database: str | Path, state_dir: str | Path | None = None) -> Path:
+    """Where the scheduler keeps its files for ``database``: ``phytowatch.db`` -> ``phytowatch-state/``."""
+    if state_dir:
+        return Path(state_dir)
+    db = Path(database)
+    return db.with_name(f"{db.stem}-state")
 
 
 def load_config(path: str | Path | None = None) -> Config:

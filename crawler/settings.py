@@ -45,6 +45,12 @@ ITEM_PIPELINES = {
 PHYTOWATCH_DB = os.environ.get("PHYTOWATCH_DB", Config.database)
 #: The watch (``watches.toml``) this crawl runs for; recorded on its crawl run. None for crawls started by hand.
 PHYTOWATCH_WATCH = None
+# A watch's crawl keeps its frontier in the database, so a crawl killed at any moment resumes (crawler/frontier.py).
+# Scrapy's JOBDIR saves its queue only on a clean close; without PHYTOWATCH_FRONTIER both classes change nothing.
+SCHEDULER = "crawler.frontier.FrontierScheduler"
+SPIDER_MIDDLEWARES = {"crawler.frontier.FrontierMiddleware": 10}
+#: The frontier's key (``<watch>:<digest of spider and arguments>``), set by the scheduler for a watch's crawl.
+PHYTOWATCH_FRONTIER = None
 #: Classify in a worker process, so classification runs on another core than the crawl.
 PHYTOWATCH_CLASSIFY_IN_WORKER = True
 

@@ -181,11 +181,40 @@ def m004_crawl_run_watch(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_crawl_runs_watch ON crawl_runs (watch, started_at)")
 
 
+def m006_scheduled_runs(db: sqlite_utils.Database) -> None:
+    """What the scheduler needs: a crawl's exit status, the run it resumed, and a crash-safe frontier.
+
+    ``crawl_frontier`` holds the requests of a watch's crawl that are still to
+    do (``pending``) or done (``done``), written in the same transactions as the
+    listings they lead to: a crawl killed at any moment resumes where its last
+    commit left it, never re-fetching a page whose listings are stored and never
+    losing one whose listings are not. A crawl that finishes empties it.
+    """
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN exit_status INTEGER")
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN resumed_from INTEGER REFERENCES crawl_runs (id)")
+    db.execute(
+        """
+        CREATE TABLE crawl_frontier (
+            frontier TEXT NOT NULL,     -- watch name and a digest of its spider and arguments
+            watch TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,  -- Scrapy's request fingerprint
+            state TEXT NOT NULL CHECK (state IN ('pending', 'done')),
+            priority INTEGER NOT NULL DEFAULT 0,
+            request BLOB,               -- the pickled request while it is pending
+            added_at TEXT NOT NULL,
+            UNIQUE (frontier, fingerprint)
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_crawl_frontier_watch ON crawl_frontier (watch, state)")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core_tables", m001_core_tables),
     ("002_listing_search", m002_listing_search),
     ("003_search_index_on_text_changes_only", m003_search_index_on_text_changes_only),
     ("004_crawl_run_watch", m004_crawl_run_watch),
+    ("006_scheduled_runs", m006_scheduled_runs),
 ]
 
 

@@ -37,7 +37,7 @@ from crawler.store.rows import (
 )
 
 ListingChange = Literal["new", "changed", "unchanged"]
-RunStatus = Literal["running", "finished", "failed", "interrupted", "blocked"]
+RunStatus = Literal["running", "finished", "failed", "interrupted", "blocked", "missed"]
 
 
 class StoreError(Exception):
