@@ -4,8 +4,7 @@
 ``textcat_multilabel`` → ``phytowatch_verdict`` (see ``classifiers/config.cfg``):
 
 * ``phytowatch_taxa`` finds the regulated and invasive taxa of ``data/taxa/*.csv``
-  in the folded text. The lists are read when the pipeline loads, not stored in
-  the model, so an NPPO's own list works without retraining.
+  in the folded text (the lists are read when the pipeline loads).
 * ``phytowatch_rules`` runs the multilingual keyword rules (``data/rules/``) and
   leaves their hits, their categories and the taxa as evidence features.
 * ``textcat_multilabel`` is the trained model (:mod:`classifiers.features`): it
@@ -13,7 +12,9 @@
 * ``phytowatch_verdict`` turns the model's probabilities and the taxa into a
   :class:`~classifiers.types.Classification`: categories at or above
   ``assign_threshold`` (``high_risk_threshold`` for the five high-risk ones: a
-  missed seed or plant costs more than a false alarm); ``needs_review`` when the best regulated probability lies
+  missed seed or plant costs more than a false alarm); when none reaches its
+  threshold, the best regulated category is still assigned if the model rates
+  it above ``not_regulated`` (``best_over_not_regulated``); ``needs_review`` when the best regulated probability lies
   in ``[review_low, review_high)``; risk ``high`` for a prohibited taxon whatever
   the scores. Its reasons are the taxa and the runs of tokens (words or rule
   hits) whose exact share of the category's logit is at least ``reason_min_weight``.
@@ -22,7 +23,8 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -116,14 +118,17 @@ class _TokenLocator:
 
     def __init__(self, doc: Doc) -> None:
         f = folded(doc)
-        starts = [s.start() for s in f.spans]
-        self.starts = starts if f.offsets is None else [f.offsets[i] for i in starts]
+        self.spans = f.spans
+        offsets = f.offsets
+        self.key: Callable[[re.Match[str]], int] = (
+            re.Match.start if offsets is None else (lambda m: offsets[m.start()])  # type: ignore[index]
+        )
         self.n_title = title_tokens(doc)
         self.n_doc = len(doc)
 
     def __call__(self, start: int, end: int) -> tuple[int, int] | None:
-        first = max(bisect.bisect_right(self.starts, start) - 1, 0)
-        last = max(bisect.bisect_left(self.starts, end), first + 1)
+        first = max(bisect.bisect_right(self.spans, start, key=self.key) - 1, 0)
+        last = max(bisect.bisect_left(self.spans, end, key=self.key), first + 1)
         i, j = (k if k < self.n_title else k + 1 for k in (first, last))
         if first < self.n_title < last:
             j = self.n_title  # never across the separator
@@ -154,6 +159,7 @@ class VerdictMaker:
         review_high: float,
         reason_min_weight: float,
         max_model_reasons: int,
+        best_over_not_regulated: bool = True,
     ) -> None:
         if not 0.0 < review_low <= min(assign_threshold, high_risk_threshold) <= review_high <= 1.0:
             raise ValueError(
@@ -168,6 +174,7 @@ class VerdictMaker:
         self.review_high = review_high
         self.reason_min_weight = reason_min_weight
         self.max_model_reasons = max_model_reasons
+        self.best_over_not_regulated = best_over_not_regulated
 
     def _threshold(self, category: str) -> float:
         return self.high_risk_threshold if CATEGORY_RISK[category] == "high" else self.assign_threshold
@@ -183,10 +190,23 @@ class VerdictMaker:
         for batch in minibatch(docs, batch_size):
             verdicts = [self._verdict(doc) for doc in batch]
             if self.max_model_reasons:
-                columns = [[labels.index(c) for c in v.categories if c in labels] for v in verdicts]
-                shares = token_attributions(textcat.model, batch, columns)  # type: ignore[attr-defined]
-                for doc, verdict, cols, share in zip(batch, verdicts, columns, shares):
-                    verdict.reasons.extend(self._model_reasons(doc, share, [labels[j] for j in cols]))
+                # Reasons say why a listing was flagged or held for review; a confident
+                # "not regulated" has nothing to show an officer.
+                columns = [
+                    [labels.index(c) for c in v.categories if c in labels]
+                    if v.needs_review or v.categories != ["not_regulated"]
+                    else []
+                    for v in verdicts
+                ]
+                explain = [i for i, cols in enumerate(columns) if cols]
+                shares = token_attributions(
+                    textcat.model,  # type: ignore[attr-defined]
+                    [batch[i] for i in explain],
+                    [columns[i] for i in explain],
+                )
+                for i, share in zip(explain, shares):
+                    verdict = verdicts[i]
+                    verdict.reasons.extend(self._model_reasons(batch[i], share, [labels[j] for j in columns[i]]))
                     verdict.reasons.sort(key=lambda r: (r.start, r.end, r.label))
             for doc, verdict in zip(batch, verdicts):
                 doc.user_data[VERDICT] = verdict
@@ -199,13 +219,15 @@ class VerdictMaker:
         scores = {c: round(float(doc.cats.get(c, 0.0)), 4) for c in CATEGORIES}
         ranked = sorted(REGULATED, key=lambda c: (-scores[c], c))
         categories = [c for c in ranked if scores[c] >= self._threshold(c)]
+        if not categories and self.best_over_not_regulated and scores[ranked[0]] > scores["not_regulated"]:
+            categories = [ranked[0]]  # the model doubts everything, but less that it is regulated
         needs_review = self.review_low <= scores[ranked[0]] < self.review_high
         rules = rules_of(doc)
         if rules is not None and rules.needs_review and set(rules.categories) & set(categories):
             needs_review = True  # e.g. a plant named only by its species: the rules asked for a look
         risk = risk_for(categories) if categories else "none"
         if any(t.status == "prohibited" for _, t in taxa):
-            if risk != "high":
+            if risk != "high" or {"processed_plant_products", "not_regulated"} & set(categories or ["not_regulated"]):
                 needs_review = True  # a prohibited species' basket or powder: an officer decides
             risk = "high"
         return Classification(
@@ -255,6 +277,7 @@ def _runs(indices: list[int], separator: int) -> list[tuple[int, int]]:
         "review_high": 0.7,
         "reason_min_weight": 0.5,
         "max_model_reasons": 4,
+        "best_over_not_regulated": True,
     },
 )
 def make_verdict_maker(
@@ -267,9 +290,10 @@ def make_verdict_maker(
     review_high: float,
     reason_min_weight: float,
     max_model_reasons: int,
+    best_over_not_regulated: bool,
 ) -> VerdictMaker:
     """Every knob is in ``classifiers/config.cfg`` under ``[components.phytowatch_verdict]``."""
     return VerdictMaker(
         nlp, textcat, assign_threshold, high_risk_threshold, review_low, review_high, reason_min_weight,
-        max_model_reasons,
+        max_model_reasons, best_over_not_regulated,
     )

@@ -46,6 +46,8 @@ NEG_VALUE = -5000
 TITLE_SALT = np.uint64(0x9E3779B97F4A7C15)
 #: Words shorter than this get no sub-word features.
 SUBWORD_MIN = 6
+#: Most words whose sub-word pieces are remembered (the vocabulary of a long crawl keeps growing).
+CACHE_LIMIT = 500_000
 
 #: ``(keys, token_start, token_end)`` of every feature occurrence in one doc.
 Occurrences = tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -61,7 +63,9 @@ class FeatureExtractor:
         subwords: bool = True,
         evidence: bool = True,
         subwords_in_description: bool = False,
+        char_ngrams: int = 0,
     ) -> None:
+        self.char_ngrams = char_ngrams
         self.ngram_size = ngram_size
         self.title_features = title_features
         self.subwords = subwords
@@ -76,15 +80,23 @@ class FeatureExtractor:
             orth = int(orths[i])
             found = cache.get(orth)
             if found is None:
-                word = strings[orth]
-                found = cache[orth] = (
-                    (hash_string(f"<{word[:5]}"), hash_string(f"{word[-4:]}>"), hash_string(f"{word[-5:]}>"))
-                    if len(word) >= SUBWORD_MIN and word.isalpha()
-                    else ()
-                )
+                found = self._pieces(strings[orth])
+                if len(cache) < CACHE_LIMIT:
+                    cache[orth] = found
             if found:
                 keys.extend(found)
-                where.extend((i, i, i))
+                where.extend([i] * len(found))
+
+    def _pieces(self, word: str) -> tuple[int, ...]:
+        """Hashed sub-word pieces of a word: its ends, and its inner character n-grams."""
+        if len(word) < SUBWORD_MIN or not word.isalpha():
+            return ()
+        pieces = [f"<{word[:5]}", f"{word[-4:]}>", f"{word[-5:]}>"]
+        n = self.char_ngrams
+        if n:
+            marked = f"<{word}>"
+            pieces.extend(f"#{marked[k : k + n]}" for k in range(len(marked) - n + 1))
+        return tuple(hash_string(p) for p in pieces)
 
     def occurrences(self, doc: Doc, ops: Any) -> Occurrences:
         """Every feature of ``doc`` with the tokens ``[start, end)`` it comes from (cached on the doc)."""
@@ -159,6 +171,7 @@ def build_folded_bow_classifier(
     subwords: bool = True,
     evidence: bool = True,
     subwords_in_description: bool = False,
+    char_ngrams: int = 0,
     length: int = 262144,
     nO: int | None = None,
 ) -> Model[list[Doc], Floats2d]:
@@ -171,7 +184,9 @@ def build_folded_bow_classifier(
         "phytowatch_features",
         _extract_forward,
         attrs={
-            "extractor": FeatureExtractor(ngram_size, title_features, subwords, evidence, subwords_in_description)
+            "extractor": FeatureExtractor(
+                ngram_size, title_features, subwords, evidence, subwords_in_description, char_ngrams
+            )
         },
     )
     resizable_layer: Model[Floats2d, Floats2d] = resizable(

@@ -14,6 +14,7 @@ writes the result atomically.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import shutil
 import sys
@@ -120,20 +121,20 @@ def create_progress_logger(total_steps: int = 0) -> Callable[..., Any]:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         progress = Progress(
-            TextColumn("training the commodity classifier"),
-            BarColumn(),
+            TextColumn("training the classifier"),
+            BarColumn(bar_width=30),
             TextColumn("{task.completed}/{task.total} steps"),
             TextColumn("{task.fields[score]}"),
             TimeElapsedColumn(),
             console=Console(file=stderr),
             transient=False,
         )
-        task = progress.add_task("train", total=total_steps or None, score="")
+        task = progress.add_task("train", total=(total_steps + 1) or None, score="")  # steps 0 … total
         progress.start()
 
         def log_step(info: dict[str, Any] | None) -> None:
             if info is not None and info.get("score") is not None:
-                progress.update(task, score=f"dev macro-F1 {info['score']:.3f}")
+                progress.update(task, score=f"dev F1 {info['score']:.3f}")
             progress.advance(task)
 
         def finalize() -> None:
@@ -161,7 +162,8 @@ def train(output: Path, config_path: Path = CONFIG_PATH, overrides: dict[str, An
     work = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
     try:
         nlp = init_nlp(config)
-        train_loop(nlp, work, stdout=sys.stderr, stderr=sys.stderr)
+        notes = io.StringIO()  # spaCy's own chatter ("Pipeline: …", "Saved …"): the progress bar says it all
+        train_loop(nlp, work, stdout=notes, stderr=sys.stderr)
         best = work / "model-best"
         meta_path = best / "meta.json"
         meta = json.loads(meta_path.read_text(encoding="utf-8"))

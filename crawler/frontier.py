@@ -224,7 +224,7 @@ class FrontierMiddleware:
     def from_crawler(cls, crawler: Crawler) -> FrontierMiddleware:
         frontier = Frontier.of(crawler)
         if frontier is None:
-            raise NotConfigured("not a watch's crawl")
+            raise NotConfigured  # not a watch's crawl: nothing to say (a message would log a warning)
         return cls(crawler, frontier)
 
     def _item_finished(self, item: Any, response: Response | None = None, **kwargs: Any) -> None:

@@ -143,7 +143,7 @@ def test_bad_thresholds_are_refused() -> None:
     with pytest.raises(ValueError, match="review_low"):
         VerdictMaker(nlp, "textcat_multilabel", 0.4, 0.4, 0.5, 0.3, 0.5, 4)
     with pytest.raises(ValueError, match="review_low"):
-        VerdictMaker(nlp, "textcat_multilabel", 0.8, 0.4, 0.3, 0.6, 0.5, 4)
+        VerdictMaker(nlp, "textcat_multilabel", 0.4, 0.4, 0.3, 0.2, 0.5, 4)
 
 
 def test_held_out_split_quality(model: SpacyClassifier) -> None:
