@@ -10,8 +10,8 @@
 * ``textcat_multilabel`` is the trained model (:mod:`classifiers.features`): it
   weighs words, sub-words and the rules' evidence together.
 * ``phytowatch_verdict`` turns the model's probabilities and the taxa into a
-  :class:`~classifiers.types.Classification`: categories at or above
-  ``assign_threshold`` (``high_risk_threshold`` for the five high-risk ones: a
+  :class:`~classifiers.types.Classification`: categories at least as likely as
+  ``not_regulated`` and at or above ``assign_threshold`` (``high_risk_threshold`` for the five high-risk ones: a
   missed seed or plant costs more than a false alarm); when none reaches its
   threshold, the best regulated category is still assigned if the model rates
   it above ``not_regulated`` (``best_over_not_regulated``); ``needs_review`` when the best regulated probability lies
@@ -218,10 +218,12 @@ class VerdictMaker:
             return Classification(categories=["not_regulated"], scores=dict.fromkeys(CATEGORIES, 0.0), risk="none")
         scores = {c: round(float(doc.cats.get(c, 0.0)), 4) for c in CATEGORIES}
         ranked = sorted(REGULATED, key=lambda c: (-scores[c], c))
-        categories = [c for c in ranked if scores[c] >= self._threshold(c)]
-        if not categories and self.best_over_not_regulated and scores[ranked[0]] > scores["not_regulated"]:
-            categories = [ranked[0]]  # the model doubts everything, but less that it is regulated
+        doubt = scores["not_regulated"]  # a category must also be at least as likely as "not regulated"
+        categories = [c for c in ranked if scores[c] >= self._threshold(c) and scores[c] >= doubt]
         needs_review = self.review_low <= scores[ranked[0]] < self.review_high
+        if not categories and self.best_over_not_regulated and scores[ranked[0]] > doubt:
+            categories = [ranked[0]]  # the model doubts everything, but less that it is regulated
+            needs_review = True
         rules = rules_of(doc)
         if rules is not None and rules.needs_review and set(rules.categories) & set(categories):
             needs_review = True  # e.g. a plant named only by its species: the rules asked for a look
