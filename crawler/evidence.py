@@ -174,6 +174,11 @@ def verify_record(record: EvidenceRecord) -> list[FileCheck]:
     return checks
 
 
+def verify_all(store: Store) -> list[FileCheck]:
+    """Every evidence file in the database checked against its digest."""
+    return [check for record in all_evidence(store) for check in verify_record(record)]
+
+
 def file_sha256(path: Path) -> str:
     """SHA-256 of a file, read in blocks (WARCs can be tens of megabytes)."""
     digest = hashlib.sha256()
@@ -196,9 +201,14 @@ def _page_problems(page: Exchange) -> list[str]:
     return problems + page.notes
 
 
-def _writable_folder(evidence_dir: Path, listing_row_id: int) -> Path:
+def prepare_evidence_dir(evidence_dir: Path) -> Path:
+    """Make the evidence folder and check files can be written in it (:class:`EvidenceError` if not)."""
+    return _writable_folder(evidence_dir, None)
+
+
+def _writable_folder(evidence_dir: Path, listing_row_id: int | None) -> Path:
     """The listing's evidence folder, made and checked before anything is fetched."""
-    folder = evidence_dir / str(listing_row_id)
+    folder = evidence_dir if listing_row_id is None else evidence_dir / str(listing_row_id)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         probe = folder / f".probe-{uuid.uuid4().hex}"
