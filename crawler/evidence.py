@@ -7,7 +7,8 @@ into a WARC file, draws a full-page screenshot in Chromium *from that recorded
 response* (:mod:`crawler.screenshot`: the browser never reaches the live site by
 itself), and appends a row to the ``evidence`` table with the capture time and
 the SHA-256 of both files. Rows are never edited or deleted; files are written
-once, under names that cannot collide, and made read-only.
+once, under names that cannot collide (time and a random UUID, created
+exclusively), and made read-only.
 
 Nothing the site does crashes the caller: a refused connection, a timeout, a
 404 or 410 (the listing is gone), a page cut short or a browser that fails
@@ -209,8 +210,10 @@ def prepare_evidence_dir(evidence_dir: Path) -> Path:
 def _writable_folder(evidence_dir: Path, listing_row_id: int | None) -> Path:
     """The listing's evidence folder, made and checked before anything is fetched."""
     folder = evidence_dir if listing_row_id is None else evidence_dir / str(listing_row_id)
+    if evidence_dir.exists() and not evidence_dir.is_dir():
+        raise EvidenceError(f"cannot write evidence into {evidence_dir}: it is a file, not a folder")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o750, parents=True, exist_ok=True)
         probe = folder / f".probe-{uuid.uuid4().hex}"
         probe.touch(exist_ok=False)
         probe.unlink()
@@ -220,12 +223,16 @@ def _writable_folder(evidence_dir: Path, listing_row_id: int | None) -> Path:
 
 
 def _write_once(store: Store, path: Path, data: bytes) -> tuple[str, str]:
-    """Write a new file (never over an existing one), make it read-only; its stored path and SHA-256."""
+    """Write a new file (never over an existing one), read-only and not for other users; its stored path and SHA-256.
+
+    Evidence holds personal data of sellers: owner and group may read it (the
+    review app's account), nobody may change it, others see nothing.
+    """
     with path.open("xb") as fh:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
-    path.chmod(0o444)
+    path.chmod(0o440)
     return _stored_path(store, path), hashlib.sha256(data).hexdigest()
 
 

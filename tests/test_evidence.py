@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import gzip
 import hashlib
@@ -14,8 +15,16 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.browser import chromium_path
-from crawler.evidence import EvidenceError, capture_evidence, evidence_for, file_sha256, verify_all, verify_record
+from crawler.browser import CHROMIUM_NOT_FOUND, chromium_path
+from crawler.evidence import (
+    EvidenceError,
+    EvidenceRecord,
+    capture_evidence,
+    evidence_for,
+    file_sha256,
+    verify_all,
+    verify_record,
+)
 from crawler.items import Listing
 from crawler.recording import FetchError, fetch, is_public
 from crawler.store import Store
@@ -91,7 +100,8 @@ def listing(store: Store, url: str, n: int = 1) -> int:
 
 @needs_chromium
 def test_a_listing_page_is_kept_as_warc_and_full_page_screenshot(store: Store, tmp_path: Path) -> None:
-    routes = {"/item/7": Canned(200, TALL_PAGE, HTML), "/static/shop.css": Canned(200, CSS, {"Content-Type": "text/css"})}
+    routes = {"/item/7": Canned(200, TALL_PAGE, HTML),
+              "/static/shop.css": Canned(200, CSS, {"Content-Type": "text/css"})}  # fmt: skip
     with LocalServer(routes) as server:
         row = listing(store, f"{server.url}/item/7")
         record = capture_evidence(store, row, evidence_dir=tmp_path / "phytowatch-evidence", captured_by="anna",
@@ -107,7 +117,8 @@ def test_a_listing_page_is_kept_as_warc_and_full_page_screenshot(store: Store, t
     assert file_sha256(record.warc_path) == record.warc_sha256
     assert file_sha256(record.png_path) == record.png_sha256
     assert record.warc_path.parent == tmp_path / "phytowatch-evidence" / str(row)
-    assert record.warc_path.name.endswith(".warc.gz") and not record.warc_path.stat().st_mode & 0o222
+    assert record.warc_path.name.endswith(".warc.gz")
+    assert not record.warc_path.stat().st_mode & 0o227  # nobody may change it; other users may not read it
 
     kinds = [(kind, uri) for kind, uri, *_ in records(record.warc_path)]
     page, css = f"{server.url}/item/7", f"{server.url}/static/shop.css"
@@ -172,6 +183,18 @@ def test_a_vanished_listing_is_recorded_with_its_error_and_the_answer_kept(store
     assert evidence_for(store, row) == [record]
 
 
+@needs_chromium
+def test_a_capture_can_be_called_from_inside_an_event_loop(store: Store, tmp_path: Path) -> None:
+    """A web framework's async handler (FastAPI, Starlette) calling it directly still gets its screenshot."""
+
+    async def handler(row: int) -> EvidenceRecord:
+        return capture_evidence(store, row, evidence_dir=tmp_path / "ev", captured_by="anna", user_agent=UA)
+
+    with LocalServer({"/item/7": Canned(200, TALL_PAGE, HTML)}) as server:
+        record = asyncio.run(handler(listing(store, f"{server.url}/item/7")))
+    assert record.error is None and record.png_path is not None
+
+
 def test_no_answer_is_an_evidence_row_with_its_error_and_no_files(store: Store, tmp_path: Path) -> None:
     with LocalServer({}) as server:
         closed = server.url  # the server is gone after this block: its port refuses connections
@@ -212,7 +235,7 @@ def test_without_chromium_the_capture_says_so(store: Store, tmp_path: Path, monk
     with LocalServer({"/item/7": Canned(200, TALL_PAGE, HTML)}) as server:
         row = listing(store, f"{server.url}/item/7")
         record = capture_evidence(store, row, evidence_dir=tmp_path / "ev", captured_by="anna", user_agent=UA)
-    assert record.error == "screenshot failed: Chromium not found: install the Debian package chromium or set CHROMIUM_PATH"
+    assert record.error == f"screenshot failed: {CHROMIUM_NOT_FOUND}"
     assert record.warc_path is not None
 
 
@@ -262,6 +285,8 @@ def test_asking_wrongly_raises_before_anything_is_fetched(store: Store, tmp_path
             capture_evidence(store, 999, evidence_dir=tmp_path / "ev", captured_by="anna", user_agent=UA)
         with pytest.raises(EvidenceError, match=f"cannot write evidence into {blocker}/ev"):
             capture_evidence(store, row, evidence_dir=blocker / "ev", captured_by="anna", user_agent=UA)
+        with pytest.raises(EvidenceError, match=f"cannot write evidence into {blocker}: it is a file, not a folder"):
+            capture_evidence(store, row, evidence_dir=blocker, captured_by="anna", user_agent=UA)
         with pytest.raises(EvidenceError, match="captured_by is empty"):
             capture_evidence(store, row, evidence_dir=tmp_path / "ev", captured_by=" ", user_agent=UA)
         hits = sum(server.hits.values())
