@@ -183,3 +183,23 @@ def test_bad_input_ends_in_one_clear_line_and_captures_nothing(db: Path, tmp_pat
 def test_every_evidence_command_has_an_example() -> None:
     for command in ("capture", "show", "verify"):
         assert "Example: phytowatch evidence" in run(command, "--help").output  # type: ignore[attr-defined]
+
+
+def test_the_readme_examples_work(tmp_path: Path, server: LocalServer) -> None:
+    """The configuration and the Python example of the README's evidence section, run as written."""
+    import re
+
+    from crawler.config import load_config
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    [config_block] = [b for b in re.findall(r"```toml\n(.*?)```", readme, re.S) if "evidence_dir" in b]
+    (tmp_path / "phytowatch.toml").write_text(config_block.replace('"phytowatch-evidence"', f'"{tmp_path}/ev"'))
+    config = load_config(tmp_path / "phytowatch.toml")
+    [example] = [b for b in re.findall(r"```python\n(.*?)```", readme, re.S) if "capture_evidence" in b]
+    db_path = tmp_path / "phytowatch.db"
+    with Store(db_path) as store:
+        listing_row_id = store.save_listing(Listing(marketplace="bulbs.example", listing_id="a",
+                                                    url=f"{server.url}/item/a", title="Tulipa")).row_id  # fmt: skip
+        exec(example, {"store": store, "listing_row_id": listing_row_id, "db_path": db_path, "config": config})
+        [record] = evidence_for(store, listing_row_id)
+    assert record.warc_path is not None and record.warc_path.parent == tmp_path / "ev" / str(listing_row_id)
