@@ -99,7 +99,7 @@ def capture_evidence(
     most (a few more to close the browser), no database lock held while the
     network is waited for. Cost on a quick page: one request to the site plus
     one per sub-resource the page draws, a Chromium start (about a second) and
-    a few megabytes of files. ``user_agent`` defaults to the one built from
+    files of some kilobytes to a few megabytes. ``user_agent`` defaults to the one built from
     ``phytowatch.toml``'s contact.
     """
     who = captured_by.strip()
@@ -136,11 +136,9 @@ def capture_evidence(
                                  "http_status": status, "captured_by": who}  # fmt: skip
     try:
         if exchanges:
-            from crawler.warc import warc_bytes
-
-            info = _warcinfo(listing_row_id, agent, captured_at)
-            warc = warc_bytes(exchanges, filename=f"{stem}.warc.gz", info=info)
-            values["warc_path"], values["warc_sha256"] = _write_once(store, folder / f"{stem}.warc.gz", warc)
+            warc = _warc(exchanges, f"{stem}.warc.gz", _warcinfo(listing_row_id, agent, captured_at), errors)
+            if warc is not None:
+                values["warc_path"], values["warc_sha256"] = _write_once(store, folder / f"{stem}.warc.gz", warc)
         if png is not None:
             values["png_path"], values["png_sha256"] = _write_once(store, folder / f"{stem}.png", png)
     except OSError as exc:
@@ -163,8 +161,8 @@ def all_evidence(store: Store) -> list[EvidenceRecord]:
 def verify_record(record: EvidenceRecord) -> list[FileCheck]:
     """Check each file of a capture against its stored SHA-256: ``ok``, ``missing`` or ``tampered``."""
     checks = []
-    for kind, path, digest in (("warc", record.warc_path, record.warc_sha256), ("png", record.png_path,
-                                                                               record.png_sha256)):
+    files = (("warc", record.warc_path, record.warc_sha256), ("png", record.png_path, record.png_sha256))
+    for kind, path, digest in files:
         if path is None or digest is None:
             continue
         if not path.is_file():
@@ -187,6 +185,17 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _warc(exchanges: list[Exchange], filename: str, info: dict[str, str], errors: list[str]) -> bytes | None:
+    """The WARC file's bytes; a response warcio cannot write is an error of the capture, not the caller's crash."""
+    from crawler.warc import warc_bytes
+
+    try:
+        return warc_bytes(exchanges, filename=filename, info=info)
+    except Exception as exc:  # warcio parses what the site sent: hostile bytes must not lose the row
+        errors.append(f"could not write the WARC: {exc}")
+        return None
 
 
 def _page_problems(page: Exchange) -> list[str]:

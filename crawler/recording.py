@@ -223,6 +223,9 @@ def fetch(url: str, *, user_agent: str, deadline: float, accept: str = ACCEPT_HT
     finally:
         response.close()
         conn.close()
+    if truncated is None and response.length:  # http.client counts down Content-Length and says nothing at EOF
+        truncated = "disconnect"
+        notes.append(f"the connection closed {response.length} bytes before the end the server announced")
     body, decode_note = decode_body(b"".join(chunks), response.getheader("Content-Encoding"))
     return Exchange(
         url=url, started_at=started, request=bytes(recorder.sent), response=bytes(recorder.received),
@@ -275,6 +278,8 @@ def _fetch_error(exc: Exception, url: str) -> FetchError:
         return exc
     if isinstance(exc, (TimeoutError, socket.timeout)):
         return FetchError(f"no answer from {where} in time")
+    if isinstance(exc, http.client.BadStatusLine):
+        return FetchError(f"{where} answered something not HTTP")
     if isinstance(exc, ssl.SSLError):
         return FetchError(f"secure connection to {where} failed: {exc.reason or exc}")
     return FetchError(f"cannot fetch {url}: {_describe(exc)}")

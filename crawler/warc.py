@@ -14,12 +14,25 @@ from __future__ import annotations
 
 from io import BytesIO
 
+from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from crawler.recording import Exchange
 
 WARC_VERSION = "1.1"
+
+
+def _wire_headers(raw: bytes) -> StatusAndHeaders:
+    """The parsed status line and headers, written back as the ``raw`` bytes they were parsed from.
+
+    warcio writes the headers it parsed, normalised (a non-ASCII value comes out
+    percent-encoded); evidence keeps the bytes that crossed the wire.
+    """
+    parsed = StatusAndHeadersParser([], verify=False).parse(BytesIO(raw))
+    parsed.headers_buff = raw
+    parsed.compute_headers_buffer = lambda header_filter=None: None  # type: ignore[method-assign]
+    return parsed
 
 
 def warc_bytes(exchanges: list[Exchange], *, filename: str, info: dict[str, str]) -> bytes:
@@ -30,22 +43,18 @@ def warc_bytes(exchanges: list[Exchange], *, filename: str, info: dict[str, str]
     for exchange in exchanges:
         date = datetime_to_iso_date(exchange.started_at.replace(tzinfo=None), use_micros=True)
         request = writer.create_warc_record(
-            exchange.url, "request", payload=BytesIO(exchange.request), length=len(exchange.request),
-            warc_headers_dict={"WARC-Date": date},
+            exchange.url, "request", payload=BytesIO(b""), length=0, warc_headers_dict={"WARC-Date": date},
+            http_headers=_wire_headers(exchange.request),
         )  # fmt: skip
         response_headers = {"WARC-Date": date}
         if exchange.remote_ip:
             response_headers["WARC-IP-Address"] = exchange.remote_ip
         if exchange.truncated:
             response_headers["WARC-Truncated"] = exchange.truncated
+        body = exchange.response[exchange.header_bytes :]
         response = writer.create_warc_record(
-            exchange.url, "response", payload=BytesIO(exchange.response), length=len(exchange.response),
-            warc_headers_dict=response_headers,
+            exchange.url, "response", payload=BytesIO(body), length=len(body), warc_headers_dict=response_headers,
+            http_headers=_wire_headers(exchange.response[: exchange.header_bytes]),
         )  # fmt: skip
-        # warcio would write the headers it parsed back out, normalised; evidence keeps the bytes received.
-        if response.http_headers is not None:
-            response.http_headers.headers_buff = exchange.response[: exchange.header_bytes]
-        if request.http_headers is not None:
-            request.http_headers.headers_buff = exchange.request
         writer.write_request_response_pair(request, response)
     return out.getvalue()

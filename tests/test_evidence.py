@@ -68,10 +68,10 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 def records(path: Path) -> list:  # type: ignore[type-arg]
-    """(type, target URI, WARC headers, HTTP headers, raw payload, decoded payload) of each record."""
+    """(type, target URI, WARC headers, HTTP headers, raw payload) of each record, its digests checked."""
     out = []
     with path.open("rb") as fh:
-        for record in ArchiveIterator(fh):
+        for record in ArchiveIterator(fh, check_digests="raise"):
             raw = record.raw_stream.read()
             out.append((record.rec_type, record.rec_headers.get_header("WARC-Target-URI"), record.rec_headers,
                         record.http_headers, raw))  # fmt: skip
