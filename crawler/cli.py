@@ -543,12 +543,14 @@ def _default_captured_by() -> str:
 @click.option("--captured-by", help="Who asks for the evidence (default: your login name).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True,
               help="Seconds one capture may take, fetch and screenshot together.")
+@click.option("--allow-private-addresses", "allow_private", is_flag=True,
+              help="Fetch listings on loopback or private addresses too (a test marketplace, an intranet).")
 @_evidence_command_options
 @_officer_errors
 @_evidence_errors
 def evidence_capture(listing_ids: tuple[int, ...], all_high_risk: bool, since: str | None, again: bool,
                      limit: int | None, no_screenshot: bool, evidence_dir: Path | None, captured_by: str | None,
-                     timeout: float, db: Path | None, config_path: str | None) -> None:
+                     timeout: float, allow_private: bool, db: Path | None, config_path: str | None) -> None:
     """Fetch listing pages now and keep them as evidence: a WARC, a full-page PNG, their SHA-256.
 
     LISTING_ID is the listing's number in the database (the review app shows it).
@@ -586,7 +588,7 @@ def evidence_capture(listing_ids: tuple[int, ...], all_high_risk: bool, since: s
         for listing_row_id in chosen:
             record = capture_evidence(store, listing_row_id, evidence_dir=folder, captured_by=who,
                                       screenshot=not no_screenshot, user_agent=user_agent(config.contact),
-                                      timeout=timeout)  # fmt: skip
+                                      timeout=timeout, allow_private=allow_private)  # fmt: skip
             failed += record.error is not None
             click.echo(_evidence_line(record))
     click.echo(f"{len(chosen)} captured into {folder}" + (f", {failed} with errors" if failed else ""))

@@ -92,6 +92,7 @@ def capture_evidence(
     screenshot: bool = True,
     user_agent: str | None = None,
     timeout: float = EVIDENCE_TIMEOUT,
+    allow_private: bool = False,
 ) -> EvidenceRecord:
     """Capture a listing's page now and append the evidence row; see the module's docstring.
 
@@ -100,7 +101,10 @@ def capture_evidence(
     network is waited for. Cost on a quick page: one request to the site plus
     one per sub-resource the page draws, a Chromium start (about a second) and
     files of some kilobytes to a few megabytes. ``user_agent`` defaults to the one built from
-    ``phytowatch.toml``'s contact.
+    ``phytowatch.toml``'s contact. A listing whose address is loopback,
+    private or link-local is not fetched unless ``allow_private`` (a test
+    marketplace, an intranet): listing URLs are scraped, and could point at
+    the machines next to ours.
     """
     who = captured_by.strip()
     if not who:
@@ -114,7 +118,8 @@ def capture_evidence(
     captured_at = utc_now()
     errors: list[str] = []
     try:
-        exchanges = fetch_following(listing["url"], user_agent=agent, deadline=time.monotonic() + timeout * FETCH_SHARE)
+        exchanges = fetch_following(listing["url"], user_agent=agent, allow_private=allow_private,
+                                    deadline=time.monotonic() + timeout * FETCH_SHARE)  # fmt: skip
         page: Exchange | None = exchanges[-1]
     except FetchError as exc:
         exchanges, page = exc.exchanges, None

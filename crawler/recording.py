@@ -152,7 +152,7 @@ def _connection(url: str, timeout: float, allow_private: bool, recorder: _Record
         recorder.peer = str(sock.getpeername()[0])
         if not allow_private and not is_public(recorder.peer):
             sock.close()
-            raise FetchError(f"{host} is a local or private address ({recorder.peer}): not fetched")
+            raise FetchError(f"{host} is a local or private address ({recorder.peer}): not fetched unless allowed")
         return sock
 
     original_send = conn.send
@@ -175,12 +175,15 @@ def _remaining(deadline: float) -> float:
 
 
 def fetch(url: str, *, user_agent: str, deadline: float, accept: str = ACCEPT_HTML,
-          max_bytes: int = MAX_BODY_BYTES, allow_private: bool = True) -> Exchange:
+          max_bytes: int = MAX_BODY_BYTES, allow_private: bool = False) -> Exchange:
     """GET ``url`` once and record it; :class:`FetchError` when no HTTP answer came.
 
     A body that is still arriving at ``deadline``, breaks off, or is longer than
     ``max_bytes`` is kept as far as it came and marked truncated: the response
-    was received, and is evidence as far as it goes.
+    was received, and is evidence as far as it goes. Unless ``allow_private``,
+    a host that resolves to a loopback, private or link-local address is not
+    fetched: addresses come from scraped pages, and must not reach the
+    machines next to ours.
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -236,7 +239,7 @@ def fetch(url: str, *, user_agent: str, deadline: float, accept: str = ACCEPT_HT
 
 
 def fetch_following(url: str, *, user_agent: str, deadline: float, max_redirects: int = MAX_REDIRECTS,
-                    allow_private: bool = True) -> list[Exchange]:
+                    allow_private: bool = False) -> list[Exchange]:
     """Fetch ``url`` and the redirects it leads to; every hop is recorded, the last is the page."""
     exchanges: list[Exchange] = []
     while True:

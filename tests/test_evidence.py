@@ -11,6 +11,7 @@ import struct
 import time
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
@@ -19,7 +20,6 @@ from crawler.browser import CHROMIUM_NOT_FOUND, chromium_path
 from crawler.evidence import (
     EvidenceError,
     EvidenceRecord,
-    capture_evidence,
     evidence_for,
     file_sha256,
     verify_all,
@@ -84,6 +84,13 @@ def decoded(path: Path, url: str) -> bytes:
             if record.rec_type == "response" and record.rec_headers.get_header("WARC-Target-URI") == url:
                 return record.content_stream().read()  # type: ignore[no-any-return]
     raise AssertionError(f"no response for {url}")
+
+
+def capture_evidence(*args: Any, **kwargs: Any) -> EvidenceRecord:
+    """The library's capture, allowed to reach our marketplace on 127.0.0.1."""
+    from crawler.evidence import capture_evidence as capture
+
+    return capture(*args, allow_private=True, **kwargs)
 
 
 @pytest.fixture
@@ -311,7 +318,8 @@ def test_paths_are_kept_relative_to_the_database_so_both_can_move(tmp_path: Path
 
 def test_a_body_cut_at_the_size_limit_is_marked_truncated() -> None:
     with LocalServer({"/big": Canned(200, b"x" * 500_000, HTML)}) as server:
-        exchange = fetch(f"{server.url}/big", user_agent=UA, deadline=time.monotonic() + 10, max_bytes=100_000)
+        exchange = fetch(f"{server.url}/big", user_agent=UA, deadline=time.monotonic() + 10, max_bytes=100_000,
+                         allow_private=True)  # fmt: skip
     assert exchange.truncated == "length" and 100_000 < len(exchange.body) < 500_000
 
 
@@ -320,5 +328,17 @@ def test_a_public_page_cannot_make_us_fetch_private_addresses() -> None:
     assert not is_public("169.254.169.254") and not is_public("::1") and not is_public("fe80::1%eth0")
     with LocalServer({"/x": Canned(200, b"secret", HTML)}) as server:
         with pytest.raises(FetchError, match="is a local or private address"):
-            fetch(f"{server.url}/x", user_agent=UA, deadline=time.monotonic() + 5, allow_private=False)
+            fetch(f"{server.url}/x", user_agent=UA, deadline=time.monotonic() + 5)
         assert server.hits == {}
+
+
+def test_a_listing_on_a_private_address_is_not_fetched_unless_allowed(store: Store, tmp_path: Path) -> None:
+    """A scraped listing URL pointing at the machines next to ours (http://10.0.0.5/admin) is refused."""
+    from crawler.evidence import capture_evidence as capture
+
+    with LocalServer({"/item/7": Canned(200, TALL_PAGE, HTML)}) as server:
+        row = listing(store, f"{server.url}/item/7")
+        record = capture(store, row, evidence_dir=tmp_path / "ev", captured_by="anna", user_agent=UA)
+        assert server.hits == {}
+    assert record.error == "127.0.0.1 is a local or private address (127.0.0.1): not fetched unless allowed"
+    assert record.warc_path is None and evidence_for(store, row) == [record]

@@ -42,7 +42,7 @@ def raw_server(answer: bytes) -> Iterator[str]:
 def record_of(answer: bytes) -> tuple[Exchange, bytes, bytes]:
     """The exchange of fetching ``answer``, its WARC file (un-gzipped) and the response as warcio reads it."""
     with raw_server(answer) as url:
-        exchange = fetch(url, user_agent="phytowatch/test", deadline=time.monotonic() + 5)
+        exchange = fetch(url, user_agent="phytowatch/test", deadline=time.monotonic() + 5, allow_private=True)
     assert exchange.response == answer  # every byte, as received
     warc = warc_bytes([exchange], filename="t.warc.gz", info={})
     for record in ArchiveIterator(BytesIO(warc), check_digests="raise"):
@@ -81,7 +81,7 @@ def test_a_body_that_is_not_the_gzip_it_claims_is_kept_and_said() -> None:
 
 def test_an_answer_that_is_not_http_is_a_fetch_error() -> None:
     with raw_server(b"SSH-2.0-OpenSSH_9.2\r\n") as url, pytest.raises(FetchError, match="answered something not HTTP"):
-        fetch(url, user_agent="phytowatch/test", deadline=time.monotonic() + 5)
+        fetch(url, user_agent="phytowatch/test", deadline=time.monotonic() + 5, allow_private=True)
 
 
 def test_deflate_with_and_without_its_zlib_wrapper() -> None:
