@@ -53,6 +53,9 @@ VIEWPORT = {"width": 1280, "height": 900}
 MAX_HEIGHT_PX = 30_000
 #: After the load event, how long late requests (lazy images, XHR) may take before the picture.
 SETTLE_MS = 3_000
+#: Seconds the browser gets to close.
+BROWSER_CLOSE_S = 5.0
+PAGE_HEIGHT_JS = "() => Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0)"
 #: Response headers not passed to the browser: the body it gets is already decoded and whole.
 UNSERVED_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding", "connection",
                               "keep-alive", "set-cookie"})  # fmt: skip
@@ -200,8 +203,8 @@ async def _draw(page_exchange: Exchange, resources: _Resources, executable: str,
                     if time.monotonic() >= resources.deadline:
                         note = "the page had not finished loading at the deadline; the screenshot shows it as it was"
                 resources.close()
-                height = await page.evaluate("() => Math.max(document.documentElement.scrollHeight,"
-                                             " document.body ? document.body.scrollHeight : 0)")  # fmt: skip
+                # A page script that never yields would hold evaluate() for ever: it gets what is left.
+                height = await asyncio.wait_for(page.evaluate(PAGE_HEIGHT_JS), timeout=left_ms() / 1000)
                 height = int(height) if isinstance(height, (int, float)) else 0
                 clip = None
                 if height > MAX_HEIGHT_PX:
@@ -211,7 +214,8 @@ async def _draw(page_exchange: Exchange, resources: _Resources, executable: str,
                 return png, height, note
             finally:
                 resources.close()
-                await browser.close()
+                # Leaving async_playwright() stops the driver, which ends a browser that did not close in time.
+                await asyncio.wait_for(browser.close(), timeout=BROWSER_CLOSE_S)
     finally:
         fetchers.shutdown(wait=False, cancel_futures=True)
 
@@ -249,5 +253,7 @@ def render_screenshot(page: Exchange, *, user_agent: str, deadline: float, execu
 
 
 def _first_line(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError) and not str(exc).strip():  # asyncio.wait_for says nothing more
+        return "the page did not let the browser draw it in time"
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0]

@@ -237,6 +237,17 @@ def test_a_browser_that_fails_leaves_the_warc_and_says_why(store: Store, tmp_pat
     assert record.warc_path is not None and decoded(record.warc_path, f"{server.url}/item/7") == TALL_PAGE
 
 
+@needs_chromium
+def test_a_page_whose_script_never_yields_cannot_hold_the_caller(store: Store, tmp_path: Path) -> None:
+    busy = b"<html><body><h1>Tulipa</h1><script>while (true) {}</script></body></html>"
+    with LocalServer({"/item/7": Canned(200, busy, HTML)}) as server:
+        row = listing(store, f"{server.url}/item/7")
+        record = capture_evidence(store, row, evidence_dir=tmp_path / "ev", captured_by="anna", user_agent=UA,
+                                  timeout=6)  # fmt: skip
+    assert record.error == "screenshot failed: the page did not let the browser draw it in time"
+    assert record.png_path is None and record.warc_path is not None
+
+
 def test_without_chromium_the_capture_says_so(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CHROMIUM_PATH", str(tmp_path / "no-such-chromium"))
     with LocalServer({"/item/7": Canned(200, TALL_PAGE, HTML)}) as server:
