@@ -36,6 +36,8 @@ class Config:
     watches: str = "watches.toml"
     #: The scheduler's own files (job store, crawl logs, locks); default: ``<database>-state/`` beside the database.
     state_dir: str | None = None
+    #: Captured evidence (WARC files and screenshots); default: ``<database>-evidence/`` beside the database.
+    evidence_dir: str | None = None
 
 
 def state_dir_for(database: str | Path, state_dir: str | Path | None = None) -> Path:

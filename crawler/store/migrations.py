@@ -209,12 +209,50 @@ def m006_scheduled_runs(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_crawl_frontier_watch ON crawl_frontier (watch, state)")
 
 
+def m007_evidence(db: sqlite_utils.Database) -> None:
+    """Evidence captured of listing pages: a WARC and a screenshot on disk, their digests here.
+
+    Like review decisions, evidence is an audit trail that may end up before a
+    court: a row is never edited or deleted (triggers refuse it), so a later
+    capture is a new row. A capture that failed is a row too, with its error:
+    that the listing was gone on that day is itself evidence. Paths are
+    relative to the database's folder when the files are inside it, so the
+    database and its evidence folder can be moved together.
+    """
+    db.execute(
+        """
+        CREATE TABLE evidence (
+            id INTEGER PRIMARY KEY,
+            listing INTEGER NOT NULL REFERENCES listings (id),
+            url TEXT NOT NULL,              -- the address fetched (the listing's URL at the time)
+            captured_at TEXT NOT NULL,      -- when the request was sent (ISO 8601, UTC)
+            http_status INTEGER,            -- the page's status after redirects; NULL when no answer came
+            warc_path TEXT,
+            warc_sha256 TEXT CHECK (warc_sha256 IS NULL OR length(warc_sha256) = 64),
+            png_path TEXT,
+            png_sha256 TEXT CHECK (png_sha256 IS NULL OR length(png_sha256) = 64),
+            error TEXT,                     -- what went wrong, in an officer's words; NULL when all went well
+            captured_by TEXT NOT NULL,      -- the officer, or the command, that asked for it
+            CHECK ((warc_path IS NULL) = (warc_sha256 IS NULL)),
+            CHECK ((png_path IS NULL) = (png_sha256 IS NULL))
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_evidence_listing ON evidence (listing, captured_at)")
+    for event in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER evidence_no_{event.lower()} BEFORE {event} ON evidence"
+            " BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END"
+        )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core_tables", m001_core_tables),
     ("002_listing_search", m002_listing_search),
     ("003_search_index_on_text_changes_only", m003_search_index_on_text_changes_only),
     ("004_crawl_run_watch", m004_crawl_run_watch),
     ("006_scheduled_runs", m006_scheduled_runs),
+    ("007_evidence", m007_evidence),
 ]
 
 
