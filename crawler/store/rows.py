@@ -54,6 +54,7 @@ TRADER_COLUMNS: tuple[str, ...] = (
     "rating",
     "shop_website",
     "platform",
+    "private",
 )
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -65,17 +66,22 @@ def dumps(value: Any) -> str:
 
 
 #: The current verdict, denormalised into ``listings`` so review queues need no join.
-VERDICT_COLUMNS: tuple[str, ...] = ("categories", "risk", "risk_rank", "needs_review", "model_version")
+VERDICT_COLUMNS: tuple[str, ...] = (
+    "categories", "risk", "risk_rank", "needs_review", "model_version", "taxa_hits",
+)  # fmt: skip
 
 
 def verdict_columns(verdict: dict[str, Any]) -> dict[str, Any]:
     risk = verdict.get("risk", "none")
+    taxa = verdict.get("taxa") or ()
     return {
         "categories": dumps(verdict.get("categories", [])),
         "risk": risk,
         "risk_rank": risk_rank(risk),
         "needs_review": int(bool(verdict.get("needs_review"))),
         "model_version": verdict.get("model_version") or "unknown",
+        # distinct regulated taxa named: the trader risk score counts listings with any
+        "taxa_hits": len({t.get("scientific_name") for t in taxa}),
     }
 
 

@@ -8,9 +8,10 @@ Writing rules that keep the database whole when a crawl is killed:
 * one listing (with its trader, history row and verdict) is one transaction;
 * WAL journal and a busy timeout, so a reader (the review app, Datasette) never
   blocks a crawl and a crawl never blocks a reader;
-* upserts are idempotent: storing the same listing again changes ``last_seen``
-  and nothing else, and a history row is written only when something an officer
-  follows (price, title, availability, quantities) changes.
+* upserts are idempotent: storing the same listing again in the same run changes
+  ``last_seen`` and nothing else, and a history row is written only when something
+  an officer follows (price, title, availability, quantities) changes, or the
+  listing is delisted or comes back (see :mod:`crawler.store.incremental`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any, Iterator, Literal
 import sqlite_utils
 
 from crawler.items import Listing, Trader, utc_now
+from crawler.store.incremental import Misses, incomplete_reason, record_misses, scope_id
 from crawler.store.migrations import apply_migrations
 from crawler.store.rows import (
     LISTING_COLUMNS,
@@ -36,8 +38,17 @@ from crawler.store.rows import (
     verdict_columns,
 )
 
-ListingChange = Literal["new", "changed", "unchanged"]
+ListingChange = Literal["new", "changed", "unchanged", "relisted"]
 RunStatus = Literal["running", "finished", "failed", "interrupted", "blocked"]
+
+
+#: What :meth:`Store.save_listing` reads of a listing it has seen before.
+_EXISTING_COLUMNS: tuple[str, ...] = (
+    *LISTING_COLUMNS, *VERDICT_COLUMNS, "missed_runs", "delisted_at", "scope_id", "last_run_id",
+)  # fmt: skip
+_SELECT_EXISTING = (
+    f"SELECT id, {', '.join(_EXISTING_COLUMNS)} FROM listings WHERE marketplace = ? AND listing_id = ?"
+)
 
 
 class StoreError(Exception):
@@ -76,6 +87,7 @@ class Store:
         self.conn: sqlite3.Connection = self.db.conn
         self._in_batch = False
         self._traders_touched: set[tuple[str, str]] = set()
+        self._run_scopes: dict[int, int | None] = {}
 
     # -- housekeeping -------------------------------------------------------
 
@@ -153,14 +165,21 @@ class Store:
     def start_run(
         self, spider: str, arguments: dict[str, Any], pid: int | None = None, watch: str | None = None
     ) -> int:
-        """Record the start of a crawl (of ``watch``, when a watch started it) and return its run id."""
+        """Record the start of a crawl (of ``watch``, when a watch started it) and return its run id.
+
+        The run's scope (its watch, else the spider and its arguments) is what its
+        end counts missing listings against.
+        """
         with self.transaction() as conn:
+            scope = scope_id(conn, spider, arguments, watch)
             cur = conn.execute(
-                "INSERT INTO crawl_runs (spider, arguments, started_at, status, counts, errors, pid, watch)"
-                " VALUES (?, ?, ?, 'running', '{}', '[]', ?, ?)",
-                (spider, dumps(arguments), utc_now(), pid, watch),
+                "INSERT INTO crawl_runs (spider, arguments, started_at, status, counts, errors, pid, watch, scope_id)"
+                " VALUES (?, ?, ?, 'running', '{}', '[]', ?, ?, ?)",
+                (spider, dumps(arguments), utc_now(), pid, watch, scope),
             )
-            return int(cur.lastrowid or 0)
+            run_id = int(cur.lastrowid or 0)
+        self._run_scopes[run_id] = scope
+        return run_id
 
     def finish_run(
         self,
@@ -168,13 +187,41 @@ class Store:
         status: RunStatus,
         counts: dict[str, Any],
         errors: list[str] | None = None,
-    ) -> None:
-        """Close a crawl run with its outcome and counters."""
+        *,
+        delist_after: int | None = None,
+    ) -> Misses:
+        """Close a crawl run with its outcome and counters.
+
+        With ``delist_after``, a complete run (see :func:`~crawler.store.incremental.incomplete_reason`)
+        also counts the listings of its scope it did not see, and delists those missed
+        ``delist_after`` times in a row; ``store/listings_missed`` and
+        ``store/listings_delisted`` are added to its counts. All of it is one transaction.
+        """
+        now = utc_now()
         with self.transaction() as conn:
+            misses = Misses(skipped="not asked")
+            if delist_after is not None:
+                scope = self._scope_of(run_id)
+                reason = incomplete_reason(status, counts) or (None if scope else "the run has no scope")
+                misses = Misses(skipped=reason) if reason or scope is None else record_misses(
+                    conn, run_id, scope, delist_after, now
+                )
+                if misses.skipped is None:
+                    counts = {**counts, "store/listings_missed": misses.missed,
+                              "store/listings_delisted": misses.delisted}
             conn.execute(
                 "UPDATE crawl_runs SET finished_at = ?, status = ?, counts = ?, errors = ? WHERE id = ?",
-                (utc_now(), status, dumps(counts), dumps(errors or []), run_id),
+                (now, status, dumps(counts), dumps(errors or []), run_id),
             )
+        return misses
+
+    def _scope_of(self, run_id: int | None) -> int | None:
+        if run_id is None:
+            return None
+        if run_id not in self._run_scopes:
+            row = self.conn.execute("SELECT scope_id FROM crawl_runs WHERE id = ?", (run_id,)).fetchone()
+            self._run_scopes[run_id] = row[0] if row else None
+        return self._run_scopes[run_id]
 
     def get_run(self, run_id: int) -> dict[str, Any] | None:
         rows = list(self.db.query("SELECT * FROM crawl_runs WHERE id = ?", [run_id]))
@@ -222,30 +269,31 @@ class Store:
         """Insert or update a listing, its history and (if given) its verdict, atomically.
 
         A listing whose seller is not yet known gets a minimal trader row, so that
-        every listing can be followed to a trader.
+        every listing can be followed to a trader. Seeing a listing counts once per
+        run (``times_seen``), makes it belong to the run's scope and clears its
+        misses; a delisted listing seen again is relisted, with a history row.
         """
         row = listing_row(listing)
         seen_at = listing.fetched_at
         verdict = verdict_columns(classification) if classification is not None else None
+        scope = self._scope_of(run_id)
         with self.transaction() as conn:
             self._touch_trader(conn, listing, seen_at)
-            existing = conn.execute(
-                f"SELECT id, {', '.join(LISTING_COLUMNS)}, {', '.join(VERDICT_COLUMNS)} FROM listings"
-                " WHERE marketplace = ? AND listing_id = ?",
-                (listing.marketplace, listing.listing_id),
-            ).fetchone()
+            existing = conn.execute(_SELECT_EXISTING, (listing.marketplace, listing.listing_id)).fetchone()
             if existing is None:
-                stored = self._insert_listing(conn, row, verdict, seen_at, run_id)
-                current = row
+                stored = self._insert_listing(conn, row, verdict, seen_at, run_id, scope, listing.item_page)
+                current, reclassify = row, True
             else:
-                stored, current = self._update_listing(conn, existing, row, verdict, seen_at, run_id)
+                stored, current, reclassify = self._update_listing(
+                    conn, existing, row, verdict, seen_at, run_id, scope, listing.item_page
+                )
             if stored.change != "unchanged":
                 conn.execute(
                     f"INSERT INTO listing_history (listing, observed_at, run_id, change, {', '.join(TRACKED_FIELDS)})"
                     f" VALUES (?, ?, ?, ?, {', '.join('?' for _ in TRACKED_FIELDS)})",
                     (stored.row_id, seen_at, run_id, stored.change, *(current[f] for f in TRACKED_FIELDS)),
                 )
-            if classification is not None and verdict is not None:
+            if classification is not None and verdict is not None and reclassify:
                 self._write_classification(conn, stored.row_id, classification, verdict)
         return stored
 
@@ -266,8 +314,13 @@ class Store:
         verdict: dict[str, Any] | None,
         seen_at: str,
         run_id: int | None,
+        scope: int | None,
+        item_page: bool,
     ) -> StoredListing:
-        values = {**row, **(verdict or {}), "first_seen": seen_at, "last_seen": seen_at, "last_run_id": run_id}
+        values = {
+            **row, **(verdict or {}), "first_seen": seen_at, "last_seen": seen_at, "last_run_id": run_id,
+            "scope_id": scope, "item_page_at": seen_at if item_page else None,
+        }  # fmt: skip
         cur = conn.execute(
             f"INSERT INTO listings ({', '.join(values)}) VALUES ({', '.join('?' for _ in values)})",
             tuple(values.values()),
@@ -282,19 +335,41 @@ class Store:
         verdict: dict[str, Any] | None,
         seen_at: str,
         run_id: int | None,
-    ) -> tuple[StoredListing, dict[str, Any]]:
+        scope: int | None,
+        item_page: bool,
+    ) -> tuple[StoredListing, dict[str, Any], bool]:
+        """Update what changed; return what happened, the row as it now is, and whether to reclassify.
+
+        The stored verdict is rewritten only when the text, the model or the verdict
+        changed: the same text under the same model gives the same verdict, and most
+        listings of a nightly run are seen again unchanged.
+        """
         row_id = int(existing[0])
-        old = dict(zip(LISTING_COLUMNS + VERDICT_COLUMNS, existing[1:]))
+        old = dict(zip(_EXISTING_COLUMNS, existing[1:]))
         # A page that omits a field (None) does not erase what an earlier page said.
         new = {k: v for k, v in row.items() if v is not None and v != old[k]}
         changed = [f for f in TRACKED_FIELDS if f in new]
-        new.update({k: v for k, v in (verdict or {}).items() if v != old[k]})
+        text_changed = "title" in new or "description" in new
+        new_verdict = {k: v for k, v in (verdict or {}).items() if v != old[k]}
+        new.update(new_verdict)
+        if old["missed_runs"]:
+            new["missed_runs"] = 0
+        relisted = old["delisted_at"] is not None
+        if relisted:
+            new["delisted_at"] = None
+        if scope is not None and scope != old["scope_id"]:
+            new["scope_id"] = scope
+        if item_page:
+            new["item_page_at"] = seen_at
         assignments = [f"{k} = ?" for k in new] + ["last_seen = max(last_seen, ?)", "last_run_id = ?"]
+        if run_id is None or run_id != old["last_run_id"]:  # once per run, however often a run meets it
+            assignments.append("times_seen = times_seen + 1")
         conn.execute(
             f"UPDATE listings SET {', '.join(assignments)} WHERE id = ?",
             (*new.values(), seen_at, run_id, row_id),
         )
-        return StoredListing(row_id, "changed" if changed else "unchanged", changed), {**old, **new}
+        change: ListingChange = "relisted" if relisted else "changed" if changed else "unchanged"
+        return StoredListing(row_id, change, changed), {**old, **new}, text_changed or bool(new_verdict)
 
     def _write_classification(
         self, conn: sqlite3.Connection, row_id: int, verdict: dict[str, Any], columns: dict[str, Any]
