@@ -72,16 +72,29 @@ def main() -> None:
 @_db_option
 @click.option("--export-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("exports"),
               show_default=True, help="Where the CSV and JSON exports are written.")
+@click.option("--days", type=click.IntRange(1, 30), default=None,
+              help="Let the marketplace change over this many days, one night's crawl each, and show what changed.")
+@click.option("--delist-after", type=click.IntRange(0), default=1, show_default=True,
+              help="With --days: missed nights before a listing is delisted (nightly crawls default to 3).")
 @_officer_errors
-def demo(db: Path | None, export_dir: Path) -> None:
+def demo(db: Path | None, export_dir: Path, days: int | None, delist_after: int) -> None:
     """Crawl the bundled demo marketplace on 127.0.0.1, classify, store, summarise and export.
 
+    With --days, listings appear, change price, sell out, disappear and come back from
+    one day to the next, and each day's crawl shows what phytowatch noticed.
+
     Example: phytowatch demo --db demo.db --export-dir exports/
+
+    Example: phytowatch demo --days 3 --db days.db
     """
-    from crawler.demo.run import print_report, run_demo
+    from crawler.demo.run import print_days, print_report, run_days, run_demo
 
     console = Console()
-    report = run_demo(_database(db), export_dir, console=console)
+    if days is None:
+        report = run_demo(_database(db), export_dir, console=console)
+    else:
+        reports, report = run_days(_database(db), export_dir, days, console, delist_after=delist_after)
+        print_days(reports, console)
     print_report(report, console)
 
 

@@ -139,3 +139,34 @@ def export_rows(
         row["available"] = None if row["available"] is None else bool(row["available"])
         row["needs_review"] = bool(row["needs_review"])
         yield row
+
+
+#: History changes a night can bring, in the order a summary shows them.
+HISTORY_CHANGES: tuple[str, ...] = ("new", "changed", "delisted", "relisted")
+
+
+def run_changes(store: Store, run_ids: list[int], limit: int | None = None) -> dict[str, list[dict[str, Any]]]:
+    """What the runs changed, by kind of change: the listings' history rows with the price before.
+
+    Each row has ``listing``, ``title``, ``price``, ``currency``, ``available``,
+    ``previous_price`` and ``previous_available`` (from the listing's history row
+    before it, None for a new listing). ``limit`` keeps the first rows of each kind.
+    """
+    found: dict[str, list[dict[str, Any]]] = {change: [] for change in HISTORY_CHANGES}
+    if not run_ids:
+        return found
+    marks = ", ".join("?" for _ in run_ids)
+    sql = f"""
+        SELECT h.change, h.listing, h.title, h.price, h.currency, h.available,
+               p.price AS previous_price, p.available AS previous_available
+        FROM listing_history h
+        LEFT JOIN listing_history p ON p.id = (
+            SELECT max(id) FROM listing_history WHERE listing = h.listing AND id < h.id)
+        WHERE h.run_id IN ({marks})
+        ORDER BY h.id
+    """
+    for row in store.db.query(sql, run_ids):
+        rows = found.setdefault(row["change"], [])
+        if limit is None or len(rows) < limit:
+            rows.append(row)
+    return found
