@@ -129,7 +129,7 @@ def run_days(
             catalogue = evolution.catalogue(day)
             server.serve(catalogue)
             with console.status(f"day {day}: crawling {len(catalogue.listings)} listings at {server.base_url}/"):
-                outcomes = _crawl_in_child(db, demo_jobs(shops), overrides)
+                outcomes = crawl_in_child(db, demo_jobs(shops), overrides)
             failed = [o for o in outcomes if o.reason != "finished"]
             if failed:
                 raise RuntimeError(f"day {day}: {failed[0].spider} ended {failed[0].reason}")
@@ -140,7 +140,7 @@ def run_days(
     return reports, summarise(db, export_dir, reports[-1].outcomes)
 
 
-def _crawl_in_child(db: Path, jobs: list[CrawlJob], overrides: dict[str, Any]) -> list[CrawlOutcome]:
+def crawl_in_child(db: Path, jobs: list[CrawlJob], overrides: dict[str, Any]) -> list[CrawlOutcome]:
     """``run_crawls`` in a fresh process (spawned, so nothing of this one's reactor is inherited)."""
     ctx = multiprocessing.get_context("spawn")
     receive, send = ctx.Pipe(duplex=False)

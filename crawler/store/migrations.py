@@ -270,15 +270,16 @@ def m005_incremental_state_and_trader_entities(db: sqlite_utils.Database) -> Non
             id INTEGER PRIMARY KEY,
             trader_id INTEGER NOT NULL REFERENCES traders (id),
             kind TEXT NOT NULL,       -- domain | email | phone
-            value TEXT NOT NULL,      -- normalised; a keyed digest for a private person's e-mail or phone
-            found_in TEXT NOT NULL,   -- shop website | profile link | listing title | listing description ...
+            match_key TEXT NOT NULL,  -- what links compare: the domain; a keyed digest of an e-mail or phone
+            value TEXT,               -- normalised, readable; NULL for a private person's e-mail or phone
+            found_in TEXT NOT NULL,   -- shop website | profile link | shop address | listing title ...
             listing_id INTEGER REFERENCES listings (id),
             found_at TEXT NOT NULL,
-            UNIQUE (trader_id, kind, value)
+            UNIQUE (trader_id, kind, match_key)
         )
         """
     )
-    db.execute("CREATE INDEX idx_trader_identifiers_value ON trader_identifiers (kind, value)")
+    db.execute("CREATE INDEX idx_trader_identifiers_match ON trader_identifiers (kind, match_key)")
     db.execute(
         """
         CREATE TABLE trader_links (
