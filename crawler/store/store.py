@@ -21,7 +21,7 @@ import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Literal
+from typing import Any, Iterator, Literal, NamedTuple
 
 import sqlite_utils
 
@@ -64,6 +64,15 @@ class StoredListing:
     changed_fields: list[str] = field(default_factory=list)
 
 
+class _Update(NamedTuple):
+    sql: str
+    params: tuple[Any, ...]
+    stored: StoredListing
+    #: The listing's columns as they are after the update.
+    current: dict[str, Any]
+    reclassify: bool
+
+
 class Store:
     """A phytowatch database: open it once, keep it for the whole crawl or request."""
 
@@ -80,6 +89,7 @@ class Store:
             if self.path is not None:
                 self.db.enable_wal()
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA wal_autocheckpoint = 10000")
             conn.execute("PRAGMA foreign_keys = ON")
             apply_migrations(self.db)
         except sqlite3.DatabaseError as exc:
@@ -277,16 +287,22 @@ class Store:
         seen_at = listing.fetched_at
         verdict = verdict_columns(classification) if classification is not None else None
         scope = self._scope_of(run_id)
+        existing = self.conn.execute(_SELECT_EXISTING, (listing.marketplace, listing.listing_id)).fetchone()
+        update = None
+        if existing is not None:
+            update = self._listing_update(existing, row, verdict, seen_at, run_id, scope, listing.item_page)
+            if update.stored.change == "unchanged" and not update.reclassify and self._trader_known(listing):
+                # Most listings of a nightly run: one statement, atomic by itself, needs no savepoint.
+                self._write_one(update.sql, update.params)
+                return update.stored
         with self.transaction() as conn:
             self._touch_trader(conn, listing, seen_at)
-            existing = conn.execute(_SELECT_EXISTING, (listing.marketplace, listing.listing_id)).fetchone()
-            if existing is None:
+            if update is None:
                 stored = self._insert_listing(conn, row, verdict, seen_at, run_id, scope, listing.item_page)
                 current, reclassify = row, True
             else:
-                stored, current, reclassify = self._update_listing(
-                    conn, existing, row, verdict, seen_at, run_id, scope, listing.item_page
-                )
+                conn.execute(update.sql, update.params)
+                stored, current, reclassify = update.stored, update.current, update.reclassify
             if stored.change != "unchanged":
                 conn.execute(
                     f"INSERT INTO listing_history (listing, observed_at, run_id, change, {', '.join(TRACKED_FIELDS)})"
@@ -296,6 +312,17 @@ class Store:
             if classification is not None and verdict is not None and reclassify:
                 self._write_classification(conn, stored.row_id, classification, verdict)
         return stored
+
+    def _write_one(self, sql: str, params: tuple[Any, ...]) -> None:
+        """One statement: inside a batch as it is, else in its own transaction."""
+        if self._in_batch:
+            self.conn.execute(sql, params)
+            return
+        with self.transaction() as conn:
+            conn.execute(sql, params)
+
+    def _trader_known(self, listing: Listing) -> bool:
+        return not listing.seller_key or (listing.marketplace, listing.seller_key) in self._traders_touched
 
     def _touch_trader(self, conn: sqlite3.Connection, listing: Listing, seen_at: str) -> None:
         """Make sure the listing's trader exists; once per trader and Store is enough."""
@@ -327,9 +354,8 @@ class Store:
         )
         return StoredListing(int(cur.lastrowid or 0), "new")
 
-    def _update_listing(
+    def _listing_update(
         self,
-        conn: sqlite3.Connection,
         existing: tuple[Any, ...],
         row: dict[str, Any],
         verdict: dict[str, Any] | None,
@@ -337,8 +363,8 @@ class Store:
         run_id: int | None,
         scope: int | None,
         item_page: bool,
-    ) -> tuple[StoredListing, dict[str, Any], bool]:
-        """Update what changed; return what happened, the row as it now is, and whether to reclassify.
+    ) -> _Update:
+        """The UPDATE that brings a stored listing up to date, what it changes, and whether to reclassify.
 
         The stored verdict is rewritten only when the text, the model or the verdict
         changed: the same text under the same model gives the same verdict, and most
@@ -364,12 +390,14 @@ class Store:
         assignments = [f"{k} = ?" for k in new] + ["last_seen = max(last_seen, ?)", "last_run_id = ?"]
         if run_id is None or run_id != old["last_run_id"]:  # once per run, however often a run meets it
             assignments.append("times_seen = times_seen + 1")
-        conn.execute(
+        change: ListingChange = "relisted" if relisted else "changed" if changed else "unchanged"
+        return _Update(
             f"UPDATE listings SET {', '.join(assignments)} WHERE id = ?",
             (*new.values(), seen_at, run_id, row_id),
+            StoredListing(row_id, change, changed),
+            {**old, **new},
+            text_changed or bool(new_verdict),
         )
-        change: ListingChange = "relisted" if relisted else "changed" if changed else "unchanged"
-        return StoredListing(row_id, change, changed), {**old, **new}, text_changed or bool(new_verdict)
 
     def _write_classification(
         self, conn: sqlite3.Connection, row_id: int, verdict: dict[str, Any], columns: dict[str, Any]
