@@ -229,7 +229,8 @@ def db_stats(db: Path | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(asdict(stats), indent=2, ensure_ascii=False))
         return
-    click.echo(f"listings: {stats.listings}\ntraders: {stats.traders}\ncrawl runs: {stats.crawl_runs}"
+    click.echo(f"listings: {stats.listings} ({stats.delisted} delisted)\ntraders: {stats.traders}"
+               f"\ncrawl runs: {stats.crawl_runs}"
                f"\nreview decisions: {stats.decisions}")
     for title, counts in (("risk", stats.by_risk), ("category", stats.by_category), ("country", stats.by_country)):
         click.echo(f"by {title}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))

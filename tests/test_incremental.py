@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from crawler.items import Listing
-from crawler.store import Store
+from crawler.store import Store, export_rows, store_stats
 from crawler.store.incremental import incomplete_reason, scope_key
 from crawler.store.migrations import MIGRATIONS, apply_migrations
 
@@ -187,3 +187,12 @@ def test_a_database_from_before_migration_005_keeps_its_data(tmp_path: Path) -> 
         night(store, [], day=2, counts=COMPLETE, delist_after=1)  # the old run's listing is in the same scope
         assert state(store, 1)["delisted_at"] is not None
     assert apply_migrations(sqlite_utils.Database(sqlite3.connect(path))) == []
+
+
+def test_exports_and_stats_say_how_often_a_listing_was_seen_and_whether_it_is_delisted(store: Store) -> None:
+    night(store, [1, 2], day=1)
+    night(store, [1], day=2, delist_after=1)
+    rows = {r["listing_id"]: r for r in export_rows(store)}
+    assert (rows["1"]["times_seen"], rows["1"]["delisted_at"]) == (2, None)
+    assert rows["2"]["times_seen"] == 1 and rows["2"]["delisted_at"] is not None
+    assert (store_stats(store).listings, store_stats(store).delisted) == (2, 1)

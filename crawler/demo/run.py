@@ -204,7 +204,8 @@ def print_report(report: DemoReport, console: Console) -> None:
         )
     console.print(runs)
     s = report.stats
-    console.print(f"[bold]{s.listings}[/] listings from [bold]{s.traders}[/] traders in the database")
+    delisted = f" ({s.delisted} delisted)" if s.delisted else ""
+    console.print(f"[bold]{s.listings}[/] listings{delisted} from [bold]{s.traders}[/] traders in the database")
     for title, counts in (("By risk", s.by_risk), ("By category", s.by_category), ("By country", s.by_country)):
         table = Table(title=title, title_justify="left")
         table.add_column(title.split()[-1])

@@ -31,7 +31,7 @@ class ListingLookup:
 
     def _connection(self) -> sqlite3.Connection | None:
         if self._conn is None and self.path.is_file():
-            self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=10)
+            self._conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
         return self._conn
 
     def known(self, marketplace: str, listing_ids: list[str]) -> dict[str, KnownListing]:

@@ -36,6 +36,8 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "search_query",
     "first_seen",
     "last_seen",
+    "times_seen",
+    "delisted_at",
 )
 
 
@@ -44,6 +46,8 @@ class StoreStats:
     """Headline figures of a database."""
 
     listings: int
+    #: Of those, listings marked delisted (missing from their scope's pages).
+    delisted: int
     traders: int
     crawl_runs: int
     decisions: int
@@ -77,6 +81,7 @@ def store_stats(store: Store) -> StoreStats:
     last = q("SELECT id FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
     return StoreStats(
         listings=q("SELECT count(*) FROM listings").fetchone()[0],
+        delisted=q("SELECT count(*) FROM listings WHERE delisted_at IS NOT NULL").fetchone()[0],
         traders=q("SELECT count(*) FROM traders").fetchone()[0],
         crawl_runs=q("SELECT count(*) FROM crawl_runs").fetchone()[0],
         decisions=q("SELECT count(*) FROM review_decisions").fetchone()[0],
@@ -123,7 +128,7 @@ def export_rows(
                l.quantity_available, l.quantity_sold, l.ships_from, l.seller_key,
                t.display_name AS trader_name, t.country AS trader_country,
                l.categories, coalesce(l.risk, 'none') AS risk, l.needs_review, c.taxa,
-               l.model_version, l.search_query, l.first_seen, l.last_seen
+               l.model_version, l.search_query, l.first_seen, l.last_seen, l.times_seen, l.delisted_at
         FROM listings l
         LEFT JOIN traders t ON t.marketplace = l.marketplace AND t.seller_key = l.seller_key
         LEFT JOIN classifications c ON c.listing = l.id AND c.model_version = l.model_version
