@@ -32,7 +32,7 @@ MAX_DESCRIPTION_CHARS = 20_000
 #: Crawl statistics kept in the crawl-run record.
 RUN_COUNT_PREFIXES: tuple[str, ...] = (
     "store/", "drop_item/", "classify/", "page_error/", "blocked/", "sitemap/", "retry/", "render/",
-    "search_page/", "item_page/", "item_page_not_due/",
+    "search_page/", "item_page/", "item_page_not_due/", "frontier/",
     "downloader/response_status_count/", "item_scraped_count", "item_dropped_count",
     "response_received_count",
 )

@@ -97,6 +97,7 @@ def test_a_listing_is_delisted_after_n_consecutive_missed_runs_and_relisted_with
     ("finished", {**COMPLETE, "page_error/shopify": 1}),
     ("finished", {**COMPLETE, "drop_item/store_error": 1}),
     ("finished", {}),  # nothing stored: a broken page more likely than an empty shop
+    ("finished", {**COMPLETE, "frontier/resumed": 0}),  # took over a killed run: saw only the rest
 ])  # fmt: skip
 def test_a_half_run_never_counts_anything_missing(store: Store, status: str, counts: dict[str, int]) -> None:
     night(store, [1, 2], day=1)

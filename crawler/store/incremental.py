@@ -4,7 +4,8 @@ A *scope* is what one nightly crawl revisits: its watch (``crawl_runs.watch``)
 when a watch started it, else the spider with its arguments. A listing belongs
 to the scope that saw it last. When a run of a scope ends complete (status
 ``finished``, no page errors, no bot wall, no refused write, at least one
-listing stored), every active listing of that scope the run did not see has
+listing stored, not the resumption of a killed run that read only the pages
+left over), every active listing of that scope the run did not see has
 its ``missed_runs`` counter raised; at ``delist_after`` consecutive misses it
 gets ``delisted_at`` and a ``delisted`` history row. Seeing a listing again
 clears both (see :meth:`crawler.store.Store.save_listing`).
@@ -67,6 +68,8 @@ def incomplete_reason(status: str, counts: dict[str, Any]) -> str | None:
     """
     if status != "finished":
         return f"the run ended {status}"
+    if "frontier/resumed" in counts:  # a watch's crawl that took over the pages a killed run left
+        return "the run resumed an interrupted one and read only the pages that one had not"
     errors = sorted(k for k, v in counts.items() if k.startswith(_INCOMPLETE_PREFIXES) and v)
     if errors:
         return f"the run was incomplete ({', '.join(errors)})"

@@ -210,15 +210,15 @@ class Store:
         now = utc_now()
         with self.transaction() as conn:
             misses = Misses(skipped="not asked")
-            if delist_after is not None:
-                scope = self._scope_of(run_id)
-                reason = incomplete_reason(status, counts) or (None if scope else "the run has no scope")
-                misses = Misses(skipped=reason) if reason or scope is None else record_misses(
-                    conn, run_id, scope, delist_after, now
-                )
-                if misses.skipped is None:
+            scope = self._scope_of(run_id)
+            if delist_after is not None and scope is not None:
+                reason = incomplete_reason(status, counts)
+                if reason is None:
+                    misses = record_misses(conn, run_id, scope, delist_after, now)
                     counts = {**counts, "store/listings_missed": misses.missed,
                               "store/listings_delisted": misses.delisted}
+                else:
+                    misses = Misses(skipped=reason)
             conn.execute(
                 "UPDATE crawl_runs SET finished_at = ?, status = ?, counts = ?, errors = ? WHERE id = ?",
                 (now, status, dumps(counts), dumps(errors or []), run_id),
