@@ -223,8 +223,7 @@ def refresh_traders(store: Store, *, now: datetime | None = None, rescan: bool =
     with store.transaction() as conn:
         key = _digest_key(store, conn)
         watermark = 0 if rescan else int(db.get_state(store, "identifiers_read_to") or 0)
-        found, last_id = _identifiers(store, traders, by_key, country, watermark, key, stamp)
-        report.listings_read = last_id - watermark if last_id > watermark else 0
+        found, last_id, report.listings_read = _identifiers(store, traders, by_key, country, watermark, key, stamp)
         report.identifiers_added = db.save_identifiers(conn, found)
         db.set_state(conn, "identifiers_read_to", str(max(last_id, watermark)))
         report.links_added = db.save_links(conn, _candidate_links(store, traders, country, stamp))
@@ -250,8 +249,11 @@ def _digest_key(store: Store, conn: Any) -> bytes:
 def _identifiers(
     store: Store, traders: list[TraderRow], by_key: dict[tuple[str, str], TraderRow], country: dict[int, str | None],
     watermark: int, key: bytes, stamp: str,
-) -> tuple[list[IdentifierRow], int]:  # fmt: skip
-    """Identifier rows from every trader's details and from listings after ``watermark``; the last listing id read."""
+) -> tuple[list[IdentifierRow], int, int]:  # fmt: skip
+    """Identifier rows from every trader's details and from listings after ``watermark``.
+
+    Also returns the last listing id read and how many listings were read.
+    """
     rows: list[IdentifierRow] = []
     for t in traders:
         shop = t.marketplace == t.seller_key  # an independent shop: the marketplace's address is its own
@@ -261,9 +263,9 @@ def _identifiers(
         for found_in, domain in own:
             if domain and (shop or domain != marketplace_domain):
                 rows.append(_identifier_row(t, "domain", domain, found_in, None, key, stamp))
-    last_id = watermark
+    last_id, read = watermark, 0
     for listing_id, marketplace, seller_key, title, description, ships_from in db.listing_texts(store, watermark):
-        last_id = listing_id
+        last_id, read = listing_id, read + 1
         trader = by_key.get((marketplace, seller_key))
         if trader is None:
             continue
@@ -274,7 +276,7 @@ def _identifiers(
                     continue  # a marketplace seller quoting the marketplace
                 rows.append(_identifier_row(trader, ident.kind, ident.value, f"listing {part} ({ident.via})",
                                             listing_id, key, stamp))  # fmt: skip
-    return rows, last_id
+    return rows, last_id, read
 
 
 def _identifier_row(
