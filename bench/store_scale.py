@@ -98,10 +98,12 @@ def build(path: Path, n_listings: int, n_traders: int, scopes: int, rng: random.
         )
         kinds = [(k[0], k[1]) for k in KINDS]
         weights = [k[2] for k in KINDS]
+        counts = [max(1, int(t["weight"] / total * n_listings)) for t in traders]
+        for i in rng.choices(range(len(traders)), k=max(0, n_listings - sum(counts))):
+            counts[i] += 1  # the rounding's remainder, so that there are exactly n_listings
         n = 0
         batch: list[tuple[Any, ...]] = []
-        for t in traders:
-            count = max(1, round(t["weight"] / total * n_listings))
+        for t, count in zip(traders, counts):
             for _ in range(count):
                 if n >= n_listings:
                     break
@@ -233,9 +235,10 @@ def main() -> None:
             detailed = list_traders(store, "NL", details=True)
             details = time.perf_counter() - started
             entities = store.conn.execute("SELECT count(*), sum(traders > 1) FROM trader_entities").fetchone()
+            stored = store.conn.execute("SELECT count(*) FROM listings").fetchone()[0]
             links = store.conn.execute("SELECT count(*) FROM trader_links").fetchone()[0]
     query = statistics.median(timings)
-    print(f"\nstore: {args.listings:,} listings, {args.traders:,} traders -> {entities[0]:,} entities"
+    print(f"\nstore: {stored:,} listings, {args.traders:,} traders -> {entities[0]:,} entities"
           f" ({entities[1]:,} of several traders, {links:,} links)")
     rates = sorted(x["per_s"] for x in nights)
     cpu = statistics.median(x["per_cpu_s"] for x in nights)

@@ -68,7 +68,7 @@ _C_ENCODE = c_make_encoder and c_make_encoder(
 
 def dumps(value: Any) -> str:
     """Compact JSON for list and object columns (one encoder, reused: this runs per listing)."""
-    if _C_ENCODE is not None and isinstance(value, (list, dict)):
+    if _C_ENCODE is not None and isinstance(value, (list, tuple, dict)):
         return "".join(_C_ENCODE(value, 0))
     return _ENCODER.encode(value)
 
@@ -99,7 +99,8 @@ _LISTING_VALUES = attrgetter(*LISTING_COLUMNS)
 def listing_row(listing: Listing) -> dict[str, Any]:
     row = dict(zip(LISTING_COLUMNS, _LISTING_VALUES(listing)))
     for column in JSON_COLUMNS:
-        row[column] = dumps(list(row[column] or []))
+        value = row[column]
+        row[column] = "[]" if not value else dumps(value if isinstance(value, (list, tuple)) else list(value))
     if row["available"] is not None:
         row["available"] = int(bool(row["available"]))
     return row

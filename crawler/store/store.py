@@ -46,6 +46,8 @@ RunStatus = Literal["running", "finished", "failed", "interrupted", "blocked"]
 _EXISTING_COLUMNS: tuple[str, ...] = (
     *LISTING_COLUMNS, *VERDICT_COLUMNS, "missed_runs", "delisted_at", "scope_id", "last_run_id",
 )  # fmt: skip
+_VERDICT_AT = 1 + len(LISTING_COLUMNS)  # positions in the row _SELECT_EXISTING reads (the id first)
+_STATE_AT = _VERDICT_AT + len(VERDICT_COLUMNS)
 _SELECT_EXISTING = (
     f"SELECT id, {', '.join(_EXISTING_COLUMNS)} FROM listings WHERE marketplace = ? AND listing_id = ?"
 )
@@ -68,7 +70,7 @@ class _Update(NamedTuple):
     sql: str
     params: tuple[Any, ...]
     stored: StoredListing
-    #: The listing's columns as they are after the update.
+    #: The listing's columns as they are after the update (empty when nothing an officer follows changed).
     current: dict[str, Any]
     reclassify: bool
 
@@ -371,31 +373,35 @@ class Store:
         listings of a nightly run are seen again unchanged.
         """
         row_id = int(existing[0])
-        old = dict(zip(_EXISTING_COLUMNS, existing[1:]))
+        stored_row, stored_verdict = existing[1:_VERDICT_AT], existing[_VERDICT_AT:_STATE_AT]
+        missed_runs, delisted_at, old_scope, last_run_id = existing[_STATE_AT:]
         # A page that omits a field (None) does not erase what an earlier page said.
-        new = {k: v for k, v in row.items() if v is not None and v != old[k]}
+        new = {k: v for (k, v), old in zip(row.items(), stored_row) if v is not None and v != old}
         changed = [f for f in TRACKED_FIELDS if f in new]
         text_changed = "title" in new or "description" in new
-        new_verdict = {k: v for k, v in (verdict or {}).items() if v != old[k]}
+        new_verdict = {} if verdict is None else {
+            k: verdict[k] for k, old in zip(VERDICT_COLUMNS, stored_verdict) if verdict[k] != old
+        }  # fmt: skip
         new.update(new_verdict)
-        if old["missed_runs"]:
+        if missed_runs:
             new["missed_runs"] = 0
-        relisted = old["delisted_at"] is not None
+        relisted = delisted_at is not None
         if relisted:
             new["delisted_at"] = None
-        if scope is not None and scope != old["scope_id"]:
+        if scope is not None and scope != old_scope:
             new["scope_id"] = scope
         if item_page:
             new["item_page_at"] = seen_at
         assignments = [f"{k} = ?" for k in new] + ["last_seen = max(last_seen, ?)", "last_run_id = ?"]
-        if run_id is None or run_id != old["last_run_id"]:  # once per run, however often a run meets it
+        if run_id is None or run_id != last_run_id:  # once per run, however often a run meets it
             assignments.append("times_seen = times_seen + 1")
         change: ListingChange = "relisted" if relisted else "changed" if changed else "unchanged"
+        current = {} if change == "unchanged" else {**dict(zip(_EXISTING_COLUMNS, existing[1:])), **new}
         return _Update(
             f"UPDATE listings SET {', '.join(assignments)} WHERE id = ?",
             (*new.values(), seen_at, run_id, row_id),
             StoredListing(row_id, change, changed),
-            {**old, **new},
+            current,
             text_changed or bool(new_verdict),
         )
 
