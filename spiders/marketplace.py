@@ -4,8 +4,8 @@ The crawl policy shared by marketplace spiders (eBay, Craigslist, ...): each
 search term from ``query`` or the keyword catalogue is searched on ``site``,
 pages are followed up to ``max_pages``, and item pages are visited when the
 search card lacks what the follow-up needs (or always, with ``item_pages=all``)
-and the recrawl policy (:mod:`crawler.recrawl`) says a known listing's page is due. Subclasses say how to build search
-URLs and which page modules read the pages.
+and the recrawl policy (:mod:`crawler.recrawl`) says a known listing's page is
+due. Subclasses say how to build search URLs and which page modules read the pages.
 """
 
 from __future__ import annotations
