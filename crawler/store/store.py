@@ -293,9 +293,12 @@ class Store:
         update = None
         if existing is not None:
             update = self._listing_update(existing, row, verdict, seen_at, run_id, scope, listing.item_page)
-            if update.stored.change == "unchanged" and not update.reclassify and self._trader_known(listing):
-                # Most listings of a nightly run: one statement, atomic by itself, needs no savepoint.
-                self._write_one(update.sql, update.params)
+            if update.stored.change == "unchanged" and not update.reclassify:
+                # Most listings of a nightly run. Each statement is atomic by itself, and the trader
+                # row without the listing's update is harmless (it exists either way): no savepoint.
+                with self._unguarded() as conn:
+                    self._touch_trader(conn, listing, seen_at)
+                    conn.execute(update.sql, update.params)
                 return update.stored
         with self.transaction() as conn:
             self._touch_trader(conn, listing, seen_at)
@@ -315,16 +318,14 @@ class Store:
                 self._write_classification(conn, stored.row_id, classification, verdict)
         return stored
 
-    def _write_one(self, sql: str, params: tuple[Any, ...]) -> None:
-        """One statement: inside a batch as it is, else in its own transaction."""
+    @contextmanager
+    def _unguarded(self) -> Iterator[sqlite3.Connection]:
+        """Writes whose every prefix is a consistent state: inside a batch as they are, else one transaction."""
         if self._in_batch:
-            self.conn.execute(sql, params)
+            yield self.conn
             return
         with self.transaction() as conn:
-            conn.execute(sql, params)
-
-    def _trader_known(self, listing: Listing) -> bool:
-        return not listing.seller_key or (listing.marketplace, listing.seller_key) in self._traders_touched
+            yield conn
 
     def _touch_trader(self, conn: sqlite3.Connection, listing: Listing, seen_at: str) -> None:
         """Make sure the listing's trader exists; once per trader and Store is enough."""
