@@ -7,7 +7,7 @@ entity* groups the traders the evidence says are one business (see
 * a shared identifier: website domain, e-mail address or phone number, found in
   the trader's own details (shop website, profile link, shop address) or in the
   text of its listings;
-* closely matching names (:data:`NAME_SIMILARITY`) of two traders based in the
+* closely matching names (:mod:`crawler.names`) of two traders based in the
   same country; never a name alone across countries.
 
 Every link is stored with its evidence; an officer can undo one
@@ -22,39 +22,23 @@ import hashlib
 import hmac
 import json
 import math
-import re
 import secrets
 import time
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
-from rapidfuzz import fuzz
-
 from classifiers.types import CATEGORIES, RISK_LEVELS, risk_rank
 from crawler.identifiers import find_identifiers, registrable_domain, url_domain
 from crawler.items import utc_now
+from crawler.names import MAX_SHARED, NAME_SIMILARITY, name_links, normalise_name
 from crawler.store import Store
 from crawler.store import traders as db
 from crawler.store.traders import ListingGroup, TraderRow
 
-#: token_sort_ratio (0-100) of two normalised names from which traders of one country are linked.
-NAME_SIMILARITY = 92
-#: Shorter normalised names ("flora", "seeds") are too common to link anybody.
-MIN_NAME_CHARS = 6
-#: An identifier or name shared by more traders than this is generic (a platform's support
-#: address, a wholesaler's domain quoted by its resellers) and links nobody.
-MAX_SHARED = 10
 #: Strongest evidence first: when an officer's undo keeps two groups apart, stronger links win.
 KIND_ORDER: tuple[str, ...] = ("email", "phone", "domain", "name")
-#: Legal forms dropped before names are compared (lower case, dots removed).
-LEGAL_FORMS = frozenset({
-    "bv", "nv", "vof", "cv", "gmbh", "ag", "kg", "ohg", "ug", "ek", "gbr", "ltd", "limited", "llc", "llp",
-    "inc", "plc", "co", "company", "corp", "sarl", "sas", "sa", "eurl", "snc", "srl", "spa", "sl",
-    "slu", "lda", "ltda", "sprl", "bvba", "oy", "ab", "as", "aps", "pty", "the",
-})  # fmt: skip
 #: ``(trader_id, kind, match_key, value, found_in, listing_id, found_at)``, as stored.
 IdentifierRow = tuple[int, str, str, str | None, str, int | None, str]
 #: Days since last activity -> weight of the score (the first bound not exceeded applies).
@@ -104,66 +88,6 @@ def _recency(last_activity: str | None, now: datetime) -> float:
     seen = seen if seen.tzinfo else seen.replace(tzinfo=timezone.utc)
     days = (now - seen).total_seconds() / 86400
     return next(weight for bound, weight in RECENCY if days <= bound)
-
-
-# -- names ------------------------------------------------------------------------
-
-
-def normalise_name(name: str | None) -> str:
-    """Lower case, accents and punctuation off, ``&`` as ``and``, legal forms dropped.
-
-    >>> normalise_name("Bloembollen Van der Meer B.V.")
-    'bloembollen van der meer'
-    >>> normalise_name("Pépinière des Trois Chênes SARL")
-    'pepiniere des trois chenes'
-    """
-    if not name:
-        return ""
-    text = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).lower()
-    text = text.replace("&", " and ").replace(".", "")
-    return " ".join(t for t in re.findall(r"\w+", text) if t not in LEGAL_FORMS)
-
-
-def name_links(named: Iterable[tuple[int, str, str]]) -> list[tuple[int, int, float, str, str]]:
-    """``(a, b, similarity, name a, name b)`` for traders ``(id, name, country)`` of one country with close names.
-
-    Candidates share a word of four letters or more (or the whole name); a name
-    or word met in more than :data:`MAX_SHARED` / 50 traders of the country is too
-    generic to link on; names with different numbers in them are never linked.
-    """
-    by_country: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
-    for trader_id, name, country in named:
-        norm = normalise_name(name)
-        if country and len(norm.replace(" ", "")) >= MIN_NAME_CHARS:
-            by_country[country].append((trader_id, norm, name))
-    found: dict[tuple[int, int], tuple[int, int, float, str, str]] = {}
-    for traders in by_country.values():
-        exact = Counter(norm for _, norm, _ in traders)
-        buckets: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
-        for trader in traders:
-            if exact[trader[1]] > MAX_SHARED:
-                continue
-            for token in {trader[1], *(t for t in trader[1].split() if len(t) >= 4)}:
-                buckets[token].append(trader)
-        for bucket in buckets.values():
-            if len(bucket) < 2 or len(bucket) > 50:
-                continue
-            for i, (a, norm_a, name_a) in enumerate(bucket):
-                for b, norm_b, name_b in bucket[i + 1:]:
-                    key = (min(a, b), max(a, b))
-                    if key in found or a == b:
-                        continue
-                    if _numbers(norm_a) != _numbers(norm_b):  # "Shop 1" and "Shop 2" are two shops
-                        continue
-                    score = fuzz.token_sort_ratio(norm_a, norm_b)
-                    if score >= NAME_SIMILARITY:
-                        first, second = (name_a, name_b) if a < b else (name_b, name_a)
-                        found[key] = (*key, round(score, 1), first, second)
-    return list(found.values())
-
-
-def _numbers(name: str) -> list[str]:
-    return re.findall(r"\d+", name)
 
 
 # -- grouping --------------------------------------------------------------------

@@ -11,18 +11,9 @@ from typing import Any
 import pytest
 
 from crawler.items import Listing, Trader
+from crawler.names import NAME_SIMILARITY, name_links, normalise_name
 from crawler.store import Store
-from crawler.traders import (
-    NAME_SIMILARITY,
-    LinkError,
-    list_traders,
-    name_links,
-    needs_refresh,
-    normalise_name,
-    refresh_traders,
-    risk_score,
-    unlink,
-)
+from crawler.traders import LinkError, list_traders, needs_refresh, refresh_traders, risk_score, unlink
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)
 SEEN = "2026-11-19T02:00:00+00:00"
