@@ -1,11 +1,11 @@
-"""Exports of stored listings for RPPOs and colleagues: CSV, JSON and JSON Lines."""
+"""Exports for RPPOs and colleagues: stored listings (CSV, JSON, JSON Lines) and trader lists (CSV, JSON)."""
 
 from __future__ import annotations
 
 import csv
 import json
 from pathlib import Path
-from typing import Any, Iterable, Literal
+from typing import Any, Iterable, Literal, TextIO
 
 from crawler.store import EXPORT_COLUMNS
 
@@ -57,3 +57,24 @@ def write_export(rows: Iterable[dict[str, Any]], fmt: ExportFormat, output: Path
     finally:
         partial.unlink(missing_ok=True)
     return count
+
+
+#: Columns of a trader-entity row in CSV (JSON carries every field, with members and links).
+TRADER_COLUMNS: tuple[str, ...] = (
+    "id", "name", "country", "country_basis", "traders", "marketplaces", "listings", "active_listings", "high",
+    "medium", "low", "unregulated", "regulated_share", "taxa_listings", "taxa", "first_activity", "last_activity",
+    "risk", "risk_score",
+)  # fmt: skip
+
+
+def write_traders(rows: list[dict[str, Any]], fmt: Literal["csv", "json"], out: TextIO) -> None:
+    """Trader entities as CSV (one row each, lists joined by "; ") or as a JSON list."""
+    if fmt == "json":
+        json.dump(rows, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return
+    writer = csv.DictWriter(out, fieldnames=TRADER_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _csv_value(row.get(k)) for k in TRADER_COLUMNS})
+

@@ -41,6 +41,9 @@ class Trader:
     shop_website: str | None = None
     #: Software or marketplace family: "shopify", "woocommerce", "schema.org", "ebay", ...
     platform: str | None = None
+    #: True when the page says the seller is a private person, not a business (leboncoin "private").
+    #: Contact details found in a private person's listings are kept only as digests (docs/traders.md).
+    private: bool | None = None
     fetched_at: str = field(default_factory=utc_now)
 
     def to_dict(self) -> dict[str, Any]:
@@ -76,6 +79,8 @@ class Listing:
     search_query: str | None = None
     language: str | None = None
     platform: str | None = None
+    #: True when read from the listing's own page rather than a search card (the recrawl policy's clock).
+    item_page: bool = False
     fetched_at: str = field(default_factory=utc_now)
     #: The classifier's verdict (``Classification.to_dict()``), set by the classify stage.
     classification: dict[str, Any] | None = None

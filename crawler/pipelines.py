@@ -23,6 +23,7 @@ from crawler.items import Listing, Trader
 from crawler.normalise.country import country_code
 from crawler.pages.text import clean_title
 from crawler.store import Store
+from crawler.store.incremental import DEFAULT_DELIST_AFTER
 from crawler.store.store import RunStatus
 
 logger = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ MAX_DESCRIPTION_CHARS = 20_000
 #: Crawl statistics kept in the crawl-run record.
 RUN_COUNT_PREFIXES: tuple[str, ...] = (
     "store/", "drop_item/", "classify/", "page_error/", "blocked/", "sitemap/", "retry/", "render/",
-    "search_page/", "item_page/",
+    "search_page/", "item_page/", "item_page_not_due/", "frontier/",
     "downloader/response_status_count/", "item_scraped_count", "item_dropped_count",
     "response_received_count",
 )
@@ -169,6 +170,10 @@ _stores = _SharedStores()
 class StorePipeline:
     """Write traders and listings to the database and record the crawl run.
 
+    At the end of a complete run, the listings of its scope it did not see are
+    counted missing, and delisted after ``PHYTOWATCH_DELIST_AFTER`` misses in a row
+    (:mod:`crawler.store.incremental`).
+
     Writes are grouped: a commit every ``COMMIT_ITEMS`` items or
     ``COMMIT_SECONDS`` seconds, whichever comes first, with a savepoint per
     item so that one refused write undoes only itself. A killed crawl loses at
@@ -178,9 +183,10 @@ class StorePipeline:
     COMMIT_ITEMS = 500
     COMMIT_SECONDS = 0.25
 
-    def __init__(self, crawler: Crawler, db_path: str) -> None:
+    def __init__(self, crawler: Crawler, db_path: str, delist_after: int = DEFAULT_DELIST_AFTER) -> None:
         self.crawler = crawler
         self.db_path = db_path
+        self.delist_after = delist_after
         self.store: Store | None = None
         self.run_id: int | None = None
         self.errors: list[str] = []
@@ -189,7 +195,11 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        pipeline = cls(crawler, crawler.settings.get("PHYTOWATCH_DB", "phytowatch.db"))
+        pipeline = cls(
+            crawler,
+            crawler.settings.get("PHYTOWATCH_DB", "phytowatch.db"),
+            crawler.settings.getint("PHYTOWATCH_DELIST_AFTER", DEFAULT_DELIST_AFTER),
+        )
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(pipeline.spider_error, signal=signals.spider_error)
         return pipeline
@@ -282,8 +292,15 @@ class StorePipeline:
         if blocked:
             errors.append(str(blocked))
         try:
-            self.store.finish_run(self.run_id, status, counts, errors[:100])
+            misses = self.store.finish_run(self.run_id, status, counts, errors[:100], delist_after=self.delist_after)
             self.commit()
+            if misses.skipped is None:
+                self.stats.set_value("store/listings_missed", misses.missed)
+                self.stats.set_value("store/listings_delisted", misses.delisted)
+                logger.info("run %s: %d listings of its scope not seen, %d of them delisted",
+                            self.run_id, misses.missed, misses.delisted)
+            else:
+                logger.info("run %s counts no missing listings: %s", self.run_id, misses.skipped)
         finally:
             _stores.release(self.store)
             self.store = None

@@ -38,7 +38,7 @@ class CrawlOutcome:
 
     @property
     def listings(self) -> int:
-        return sum(int(self.stats.get(f"store/listings_{c}", 0)) for c in ("new", "changed", "unchanged"))
+        return sum(int(self.stats.get(f"store/listings_{c}", 0)) for c in ("new", "changed", "unchanged", "relisted"))
 
 
 def project_settings(db: str | None = None, overrides: dict[str, Any] | None = None) -> Settings:

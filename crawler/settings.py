@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 
+from crawler import recrawl
 from crawler.config import Config, user_agent
+from crawler.store import incremental
 
 BOT_NAME = "phytowatch"
 SPIDER_MODULES = ["spiders"]
@@ -51,6 +53,13 @@ SCHEDULER = "crawler.frontier.FrontierScheduler"
 SPIDER_MIDDLEWARES = {"crawler.frontier.FrontierMiddleware": 10}
 #: The frontier's key (``<watch>:<digest of spider and arguments>``), set by the scheduler for a watch's crawl.
 PHYTOWATCH_FRONTIER = None
+#: Consecutive complete runs of a scope (a watch, or a spider with its arguments) that must miss a
+#: listing before it is marked delisted; 0 never delists. Three nights: one missed night is more often
+#: a search ranking or a page that moved than a listing taken down.
+PHYTOWATCH_DELIST_AFTER = incremental.DEFAULT_DELIST_AFTER
+#: Days after which a known listing's own page is visited again, by risk (spiders/marketplace.py,
+#: crawler/recrawl.py). A listing whose page was never read is always visited.
+PHYTOWATCH_RECRAWL_DAYS = dict(recrawl.DEFAULT_DAYS)
 #: Classify in a worker process, so classification runs on another core than the crawl.
 PHYTOWATCH_CLASSIFY_IN_WORKER = True
 

@@ -3,17 +3,21 @@
 The crawl policy shared by marketplace spiders (eBay, Craigslist, ...): each
 search term from ``query`` or the keyword catalogue is searched on ``site``,
 pages are followed up to ``max_pages``, and item pages are visited when the
-search card lacks what the follow-up needs. Subclasses say how to build search
-URLs and which page modules read the pages.
+search card lacks what the follow-up needs (or always, with ``item_pages=all``)
+and the recrawl policy (:mod:`crawler.recrawl`) says a known listing's page is
+due. Subclasses say how to build search URLs and which page modules read the pages.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, AsyncIterator, ClassVar, Iterator
+from datetime import datetime, timezone
+from typing import Any, AsyncIterator, ClassVar, Iterator, Self
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -21,6 +25,8 @@ from crawler.items import Listing, Trader
 from crawler.keywords import KeywordError, SearchTerm, expand
 from crawler.pages import PageError
 from crawler.pages.search import SearchPage
+from crawler.recrawl import RecrawlPolicy
+from crawler.store.lookup import KnownListing, ListingLookup
 from spiders.base import PhytowatchSpider, SpiderArgumentError, parse_positive_int, parse_shop_urls
 
 ITEM_PAGES = ("missing", "all", "none")
@@ -59,6 +65,10 @@ class MarketplaceSearchSpider(PhytowatchSpider):
     """Search a marketplace for each term, page through the results, visit item pages as asked."""
 
     accepted_arguments = frozenset({"query", "category", "lang", "site", "max_pages", "item_pages"})
+    #: When known listings' item pages are read again (``PHYTOWATCH_RECRAWL_DAYS``).
+    recrawl: RecrawlPolicy = RecrawlPolicy()
+    #: What the store knows of the listings met (``PHYTOWATCH_DB``); None knows nothing.
+    listing_lookup: ListingLookup | None = None
     default_site: ClassVar[str | None] = None
     example_site: ClassVar[str]
     default_max_pages: ClassVar[int]
@@ -82,6 +92,17 @@ class MarketplaceSearchSpider(PhytowatchSpider):
         if self.item_pages not in ITEM_PAGES:
             raise SpiderArgumentError(f"item_pages must be one of {', '.join(ITEM_PAGES)}, not {item_pages!r}")
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        try:
+            spider.recrawl = RecrawlPolicy.from_setting(crawler.settings.getdict("PHYTOWATCH_RECRAWL_DAYS"))
+        except ValueError as exc:
+            raise SpiderArgumentError(str(exc)) from None
+        spider.listing_lookup = ListingLookup(crawler.settings.get("PHYTOWATCH_DB", "phytowatch.db"))
+        crawler.signals.connect(spider.listing_lookup.close, signal=signals.spider_closed)
+        return spider
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for term in self.terms:
             yield self.search_request(self.search_url(term.text), term, 1)
@@ -102,7 +123,9 @@ class MarketplaceSearchSpider(PhytowatchSpider):
         yield from page.traders
         for listing in page.listings:
             listing.search_query = term.text
-            if self.wants_item_page(listing):
+        due = self.item_pages_due([listing for listing in page.listings if self.wants_item_page(listing)])
+        for listing in page.listings:
+            if id(listing) in due:
                 self.count("item_page")
                 yield scrapy.Request(
                     rebase(listing.url, self.site), callback=self._parse_item, errback=self._item_unavailable,
@@ -115,6 +138,29 @@ class MarketplaceSearchSpider(PhytowatchSpider):
 
     def next_request(self, response: Response, next_page: str, term: SearchTerm, page_number: int) -> scrapy.Request:
         return self.search_request(rebase(next_page, self.site), term, page_number)
+
+    def item_pages_due(self, wanted: list[Listing]) -> set[int]:
+        """``id()`` of the listings whose item page the recrawl policy says to read now.
+
+        A known listing whose page is not due is stored from its search card: it is
+        seen (never counted missing), and what its page said last time is kept.
+        """
+        if not wanted:
+            return set()
+        known: dict[tuple[str, str], KnownListing] = {}
+        if self.listing_lookup is not None:
+            for marketplace in {listing.marketplace for listing in wanted}:
+                ids = [listing.listing_id for listing in wanted if listing.marketplace == marketplace]
+                known.update({(marketplace, k): v for k, v in self.listing_lookup.known(marketplace, ids).items()})
+        now = datetime.now(timezone.utc)
+        due = set()
+        for listing in wanted:
+            stored = known.get((listing.marketplace, listing.listing_id))
+            if stored is None or self.recrawl.due(stored.risk, stored.item_page_at, now):
+                due.add(id(listing))
+            else:
+                self.count("item_page_not_due")
+        return due
 
     def wants_item_page(self, listing: Listing) -> bool:
         if self.item_pages == "missing":
@@ -134,7 +180,9 @@ class MarketplaceSearchSpider(PhytowatchSpider):
             yield card
             return
         yield from (item for item in items if isinstance(item, Trader))
-        yield fill_from(listings[0], card)
+        listing = fill_from(listings[0], card)
+        listing.item_page = True
+        yield listing
 
     def _item_unavailable(self, failure: Failure) -> Iterator[Listing]:
         self._unavailable(failure)

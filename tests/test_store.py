@@ -66,12 +66,13 @@ def test_wal_mode_and_busy_timeout(store: Store) -> None:
 
 
 def test_same_listing_twice_changes_only_last_seen(store: Store) -> None:
-    first = store.save_listing(listing(), classification=VERDICT)
+    run = store.start_run("shopify", {"stores": "bulbs.example"})
+    first = store.save_listing(listing(), run_id=run, classification=VERDICT)
     before = store.get_listing("bulbs.example", "101")
-    second = store.save_listing(listing(fetched_at="2026-11-02T02:00:00+00:00"), classification=VERDICT)
+    second = store.save_listing(listing(fetched_at="2026-11-02T02:00:00+00:00"), run_id=run, classification=VERDICT)
     after = store.get_listing("bulbs.example", "101")
     assert (first.change, second.change) == ("new", "unchanged")
-    assert {k for k in before if before[k] != after[k]} == {"last_seen"}
+    assert {k for k in before if before[k] != after[k]} == {"last_seen"}  # one run sees it once
     assert after["first_seen"] == "2026-11-01T02:00:00+00:00"
     assert after["last_seen"] == "2026-11-02T02:00:00+00:00"
     assert len(store.history(first.row_id)) == 1

@@ -85,15 +85,20 @@ WP_NO_ROUTE = {"code": "rest_no_route", "message": "No route was found matching 
 class _Shop:
     """One trader's shop: its listings, ids, URL maps and rendered-response cache."""
 
-    def __init__(self, trader: DemoTrader, listings: tuple[DemoListing, ...], base_url: str) -> None:
+    def __init__(
+        self, trader: DemoTrader, listings: tuple[DemoListing, ...], base_url: str,
+        every_listing: tuple[DemoListing, ...] | None = None,
+    ) -> None:  # fmt: skip
         self.trader = trader
         self.listings = listings
         self.url = f"{base_url}/shops/{trader.key}/"
         self.cache: dict[Any, Response] = {}
         self.lock = threading.Lock()
         self.by_handle = {listing.handle: listing for listing in listings}
-        #: WordPress post ids (woocommerce) and page numbers (sitemap shops): sequential, like real shops.
-        self.seq = {listing.id: 100 + 3 * i for i, listing in enumerate(listings)}
+        #: WordPress post ids (woocommerce) and page numbers (sitemap shops): sequential, like real shops,
+        #: and numbered over every listing the shop ever has, so that a day without one keeps the others' ids.
+        numbered = every_listing if every_listing is not None else listings
+        self.seq = {listing.id: 100 + 3 * i for i, listing in enumerate(numbered)}
         self.by_seq = {self.seq[listing.id]: listing for listing in listings}
         self.images = {p for listing in listings for p in listing.images}
         if trader.platform == "woocommerce":
@@ -142,10 +147,12 @@ class _Shop:
 class _Site:
     """Routes a request path to a cached :class:`Response`."""
 
-    def __init__(self, catalogue: Catalogue, base_url: str) -> None:
+    def __init__(self, catalogue: Catalogue, base_url: str, universe: Catalogue | None = None) -> None:
         self.catalogue = catalogue
         self.base_url = base_url
-        self.shops = {t.key: _Shop(t, catalogue.listings_of(t.key), base_url) for t in catalogue.traders}
+        every = universe or catalogue
+        self.shops = {t.key: _Shop(t, catalogue.listings_of(t.key), base_url, every.listings_of(t.key))
+                      for t in catalogue.traders}
         self.root_cache: dict[str, Response] = {}
 
     def respond(self, target: str) -> Response:
@@ -438,17 +445,27 @@ class _Server(ThreadingHTTPServer):
 class DemoServer:
     """A running demo marketplace; stop it with :meth:`stop` or use it as a context manager."""
 
-    def __init__(self, catalogue: Catalogue, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, catalogue: Catalogue, host: str = "127.0.0.1", port: int = 0, universe: Catalogue | None = None
+    ) -> None:
         self.catalogue = catalogue
-        handler: type[_Handler] = type("DemoHandler", (_Handler,), {})
-        self._httpd = _Server((host, port), handler)
+        #: Every listing the shops will ever have (demo days): fixes their ids across days.
+        self.universe = universe or catalogue
+        self._handler: type[_Handler] = type("DemoHandler", (_Handler,), {})
+        self._httpd = _Server((host, port), self._handler)
         self.host = host
         self.port: int = self._httpd.server_address[1]
         self.base_url = f"http://{host}:{self.port}"
-        self._site = _Site(catalogue, self.base_url)
-        handler.site = self._site
+        self._site = _Site(catalogue, self.base_url, self.universe)
+        self._handler.site = self._site
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         name=f"demo-server-{self.port}", daemon=True)
+
+    def serve(self, catalogue: Catalogue) -> None:
+        """From now on, serve ``catalogue`` (the same shops on another day) at the same addresses."""
+        self.catalogue = catalogue
+        self._site = _Site(catalogue, self.base_url, self.universe)
+        self._handler.site = self._site
 
     def start(self) -> DemoServer:
         self._thread.start()
@@ -486,6 +503,11 @@ class DemoServer:
         return self._site.shops[listing.trader].product_url(listing)
 
 
-def start_demo_server(catalogue: Catalogue, host: str = "127.0.0.1", port: int = 0) -> DemoServer:
-    """Serve ``catalogue`` on ``host:port`` (0 = a free port) from a background thread."""
-    return DemoServer(catalogue, host, port).start()
+def start_demo_server(
+    catalogue: Catalogue, host: str = "127.0.0.1", port: int = 0, universe: Catalogue | None = None
+) -> DemoServer:
+    """Serve ``catalogue`` on ``host:port`` (0 = a free port) from a background thread.
+
+    ``universe`` is every listing the shops will serve on any day (see :meth:`DemoServer.serve`).
+    """
+    return DemoServer(catalogue, host, port, universe).start()

@@ -113,6 +113,7 @@ def _trader(owner: Any) -> Trader | None:
             profile_url=f"{BASE_URL}/boutique/{owner['store_id']}",
             country="FR",
             platform=PLATFORM,
+            private=False,
         )
     if owner.get("user_id"):  # a private person: name as shown and the id, nothing else
         return Trader(
@@ -120,6 +121,7 @@ def _trader(owner: Any) -> Trader | None:
             seller_key=str(owner["user_id"]),
             display_name=name,
             platform=PLATFORM,
+            private=True,
         )
     return None
 

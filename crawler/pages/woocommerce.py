@@ -104,7 +104,7 @@ def _listing(
 def _price(prices: dict[str, Any]) -> tuple[float | None, str | None]:
     """Store API prices are strings of minor units: ``"1250"`` with minor unit 2 is 12.50."""
     currency = prices.get("currency_code") or None
-    raw: Any = prices.get("price")
+    raw: Any = prices.get("price")  # "not in (None, '')" below does not narrow for mypy
     try:
         minor_unit = int(prices.get("currency_minor_unit", 2))
         return (int(raw) / 10**minor_unit if raw not in (None, "") else None), currency

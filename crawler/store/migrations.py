@@ -7,6 +7,7 @@ date on open. Never edit a migration that has shipped: add a new one.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import Callable
 
@@ -181,6 +182,174 @@ def m004_crawl_run_watch(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_crawl_runs_watch ON crawl_runs (watch, started_at)")
 
 
+def m005_incremental_state_and_trader_entities(db: sqlite_utils.Database) -> None:
+    """Listings remember how often and by which scope they were seen; traders link into entities.
+
+    * ``listings``: ``times_seen`` (runs that saw it), ``missed_runs`` (consecutive complete
+      runs of its scope that did not), ``delisted_at``, ``scope_id`` (the crawl scope that saw
+      it last), ``item_page_at`` (last visit of its own page, for the recrawl policy) and
+      ``taxa_hits`` (distinct regulated taxa its current verdict names); the review index
+      on (risk_rank, last_seen) becomes (risk_rank, first_seen).
+    * ``crawl_scopes``: a watch, or a spider with its arguments; ``crawl_runs.scope_id``.
+    * ``traders`` gets a stable integer ``id`` (rebuilt: a table without an INTEGER PRIMARY
+      KEY may have its rowids renumbered by VACUUM), ``private`` and ``entity_id``.
+    * ``trader_identifiers``, ``trader_links``, ``trader_unlinks`` (append-only) and
+      ``trader_entities``; ``store_state`` holds the store's own bookkeeping.
+    """
+    for column in (
+        "times_seen INTEGER NOT NULL DEFAULT 1",
+        "missed_runs INTEGER NOT NULL DEFAULT 0",
+        "delisted_at TEXT",
+        "scope_id INTEGER",
+        "item_page_at TEXT",
+        "taxa_hits INTEGER NOT NULL DEFAULT 0",
+    ):
+        db.execute(f"ALTER TABLE listings ADD COLUMN {column}")
+    db.execute(
+        """
+        UPDATE listings SET taxa_hits = coalesce((
+            SELECT count(DISTINCT json_extract(t.value, '$.scientific_name'))
+            FROM classifications c, json_each(c.taxa) t
+            WHERE c.listing = listings.id AND c.model_version = listings.model_version), 0)
+        """
+    )
+    db.execute(
+        "CREATE TABLE crawl_scopes (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE,"
+        " watch TEXT, spider TEXT, arguments TEXT)"
+    )
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN scope_id INTEGER REFERENCES crawl_scopes (id)")
+    # Runs and listings of an older database join the scopes they belong to.
+    from crawler.store.incremental import scope_key
+
+    for run_id, spider, arguments, watch in db.execute(
+        "SELECT id, spider, arguments, watch FROM crawl_runs"
+    ).fetchall():
+        key = scope_key(spider, json.loads(arguments or "{}"), watch)
+        db.execute("INSERT OR IGNORE INTO crawl_scopes (key, watch, spider, arguments) VALUES (?, ?, ?, ?)",
+                   (key, watch, None if watch else spider, None if watch else arguments))
+        db.execute("UPDATE crawl_runs SET scope_id = (SELECT id FROM crawl_scopes WHERE key = ?) WHERE id = ?",
+                   (key, run_id))
+    db.execute(
+        "UPDATE listings SET scope_id = (SELECT scope_id FROM crawl_runs WHERE id = listings.last_run_id)"
+        " WHERE last_run_id IS NOT NULL"
+    )
+    db.execute("CREATE INDEX idx_listings_scope ON listings (scope_id, delisted_at)")
+    # A nightly run rewrites every listing's last_seen: an index on it moved half the cost of
+    # seeing a listing again into index upkeep (bench/store_scale.py). Review queues sort new
+    # listings by risk: first_seen, which never changes, serves them.
+    db.execute("DROP INDEX IF EXISTS idx_listings_risk_rank_last_seen")
+    db.execute("CREATE INDEX idx_listings_risk_rank_first_seen ON listings (risk_rank, first_seen)")
+    db.execute("CREATE INDEX idx_listings_taxa ON listings (taxa_hits) WHERE taxa_hits > 0")
+
+    db.execute(
+        """
+        CREATE TABLE traders_new (
+            id INTEGER PRIMARY KEY,
+            marketplace TEXT NOT NULL,
+            seller_key TEXT NOT NULL,
+            display_name TEXT,
+            profile_url TEXT,
+            country TEXT,
+            feedback_count INTEGER,
+            rating FLOAT,
+            shop_website TEXT,
+            platform TEXT,
+            private INTEGER,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            entity_id INTEGER,
+            UNIQUE (marketplace, seller_key)
+        )
+        """
+    )
+    columns = ("marketplace, seller_key, display_name, profile_url, country, feedback_count, rating,"
+               " shop_website, platform, first_seen, last_seen")
+    db.execute(f"INSERT INTO traders_new ({columns}) SELECT {columns} FROM traders ORDER BY rowid")
+    db.execute("UPDATE traders_new SET entity_id = id")
+    db.execute("DROP TABLE traders")
+    db.execute("ALTER TABLE traders_new RENAME TO traders")
+    db.execute("CREATE INDEX idx_traders_entity ON traders (entity_id)")
+
+    db.execute(
+        """
+        CREATE TABLE trader_identifiers (
+            id INTEGER PRIMARY KEY,
+            trader_id INTEGER NOT NULL REFERENCES traders (id),
+            kind TEXT NOT NULL,       -- domain | email | phone
+            match_key TEXT NOT NULL,  -- what links compare: the domain; a keyed digest of an e-mail or phone
+            value TEXT,               -- normalised, readable; NULL for a private person's e-mail or phone
+            found_in TEXT NOT NULL,   -- shop website | profile link | shop address | listing title ...
+            listing_id INTEGER REFERENCES listings (id),
+            found_at TEXT NOT NULL,
+            UNIQUE (trader_id, kind, match_key)
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_trader_identifiers_match ON trader_identifiers (kind, match_key)")
+    db.execute(
+        """
+        CREATE TABLE trader_links (
+            id INTEGER PRIMARY KEY,
+            trader_a INTEGER NOT NULL REFERENCES traders (id),
+            trader_b INTEGER NOT NULL REFERENCES traders (id),
+            kind TEXT NOT NULL,       -- domain | email | phone | name
+            value TEXT NOT NULL,      -- the shared identifier, or both names for a name link
+            evidence TEXT NOT NULL,   -- JSON: where each side was found; name similarity and country
+            similarity REAL,
+            linked_at TEXT NOT NULL,
+            UNIQUE (trader_a, trader_b, kind, value)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE trader_unlinks (
+            id INTEGER PRIMARY KEY,
+            link_id INTEGER NOT NULL REFERENCES trader_links (id),
+            trader_a INTEGER NOT NULL,
+            trader_b INTEGER NOT NULL,
+            unlinked_by TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            unlinked_at TEXT NOT NULL
+        )
+        """
+    )
+    for event in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER trader_unlinks_no_{event.lower()} BEFORE {event} ON trader_unlinks"
+            " BEGIN SELECT RAISE(ABORT, 'unlinks are append-only'); END"
+        )
+    db.execute(
+        """
+        CREATE TABLE trader_entities (
+            id INTEGER PRIMARY KEY,   -- the smallest trader id among its members
+            name TEXT,
+            country TEXT,
+            country_basis TEXT,       -- seller location | ships from
+            country_evidence TEXT,    -- JSON
+            traders INTEGER NOT NULL,
+            marketplaces TEXT,        -- JSON list
+            listings INTEGER NOT NULL,
+            active_listings INTEGER NOT NULL,
+            high INTEGER NOT NULL,
+            medium INTEGER NOT NULL,
+            low INTEGER NOT NULL,
+            unregulated INTEGER NOT NULL,
+            by_category TEXT,         -- JSON object
+            regulated_share REAL NOT NULL,
+            taxa_listings INTEGER NOT NULL,
+            taxa TEXT,                -- JSON list of scientific names
+            first_activity TEXT,
+            last_activity TEXT,
+            risk TEXT,
+            risk_rank INTEGER,
+            risk_score REAL NOT NULL,
+            refreshed_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_trader_entities_country ON trader_entities (country, risk_score)")
+    db.execute("CREATE TABLE store_state (key TEXT PRIMARY KEY, value TEXT)")
 def m006_scheduled_runs(db: sqlite_utils.Database) -> None:
     """What the scheduler needs: a crawl's exit status, the run it resumed, and a crash-safe frontier.
 
@@ -251,6 +420,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("002_listing_search", m002_listing_search),
     ("003_search_index_on_text_changes_only", m003_search_index_on_text_changes_only),
     ("004_crawl_run_watch", m004_crawl_run_watch),
+    ("005_incremental_state_and_trader_entities", m005_incremental_state_and_trader_entities),
     ("006_scheduled_runs", m006_scheduled_runs),
     ("007_evidence", m007_evidence),
 ]

@@ -36,6 +36,8 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "search_query",
     "first_seen",
     "last_seen",
+    "times_seen",
+    "delisted_at",
 )
 
 
@@ -44,6 +46,8 @@ class StoreStats:
     """Headline figures of a database."""
 
     listings: int
+    #: Of those, listings marked delisted (missing from their scope's pages).
+    delisted: int
     traders: int
     crawl_runs: int
     decisions: int
@@ -77,6 +81,7 @@ def store_stats(store: Store) -> StoreStats:
     last = q("SELECT id FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
     return StoreStats(
         listings=q("SELECT count(*) FROM listings").fetchone()[0],
+        delisted=q("SELECT count(*) FROM listings WHERE delisted_at IS NOT NULL").fetchone()[0],
         traders=q("SELECT count(*) FROM traders").fetchone()[0],
         crawl_runs=q("SELECT count(*) FROM crawl_runs").fetchone()[0],
         decisions=q("SELECT count(*) FROM review_decisions").fetchone()[0],
@@ -123,7 +128,7 @@ def export_rows(
                l.quantity_available, l.quantity_sold, l.ships_from, l.seller_key,
                t.display_name AS trader_name, t.country AS trader_country,
                l.categories, coalesce(l.risk, 'none') AS risk, l.needs_review, c.taxa,
-               l.model_version, l.search_query, l.first_seen, l.last_seen
+               l.model_version, l.search_query, l.first_seen, l.last_seen, l.times_seen, l.delisted_at
         FROM listings l
         LEFT JOIN traders t ON t.marketplace = l.marketplace AND t.seller_key = l.seller_key
         LEFT JOIN classifications c ON c.listing = l.id AND c.model_version = l.model_version
@@ -139,3 +144,34 @@ def export_rows(
         row["available"] = None if row["available"] is None else bool(row["available"])
         row["needs_review"] = bool(row["needs_review"])
         yield row
+
+
+#: History changes a night can bring, in the order a summary shows them.
+HISTORY_CHANGES: tuple[str, ...] = ("new", "changed", "delisted", "relisted")
+
+
+def run_changes(store: Store, run_ids: list[int], limit: int | None = None) -> dict[str, list[dict[str, Any]]]:
+    """What the runs changed, by kind of change: the listings' history rows with the price before.
+
+    Each row has ``listing``, ``title``, ``price``, ``currency``, ``available``,
+    ``previous_price`` and ``previous_available`` (from the listing's history row
+    before it, None for a new listing). ``limit`` keeps the first rows of each kind.
+    """
+    found: dict[str, list[dict[str, Any]]] = {change: [] for change in HISTORY_CHANGES}
+    if not run_ids:
+        return found
+    marks = ", ".join("?" for _ in run_ids)
+    sql = f"""
+        SELECT h.change, h.listing, h.title, h.price, h.currency, h.available,
+               p.price AS previous_price, p.available AS previous_available
+        FROM listing_history h
+        LEFT JOIN listing_history p ON p.id = (
+            SELECT max(id) FROM listing_history WHERE listing = h.listing AND id < h.id)
+        WHERE h.run_id IN ({marks})
+        ORDER BY h.id
+    """
+    for row in store.db.query(sql, run_ids):
+        rows = found.setdefault(row["change"], [])
+        if limit is None or len(rows) < limit:
+            rows.append(row)
+    return found

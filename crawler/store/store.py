@@ -8,9 +8,10 @@ Writing rules that keep the database whole when a crawl is killed:
 * one listing (with its trader, history row and verdict) is one transaction;
 * WAL journal and a busy timeout, so a reader (the review app, Datasette) never
   blocks a crawl and a crawl never blocks a reader;
-* upserts are idempotent: storing the same listing again changes ``last_seen``
-  and nothing else, and a history row is written only when something an officer
-  follows (price, title, availability, quantities) changes.
+* upserts are idempotent: storing the same listing again in the same run changes
+  ``last_seen`` and nothing else, and a history row is written only when something
+  an officer follows (price, title, availability, quantities) changes, or the
+  listing is delisted or comes back (see :mod:`crawler.store.incremental`).
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Literal
+from typing import Any, Iterator, Literal, NamedTuple
 
 import sqlite_utils
 
 from crawler.items import Listing, Trader, utc_now
+from crawler.store.incremental import Misses, incomplete_reason, record_misses, scope_id
 from crawler.store.migrations import apply_migrations
 from crawler.store.rows import (
     LISTING_COLUMNS,
@@ -36,8 +38,19 @@ from crawler.store.rows import (
     verdict_columns,
 )
 
-ListingChange = Literal["new", "changed", "unchanged"]
+ListingChange = Literal["new", "changed", "unchanged", "relisted"]
 RunStatus = Literal["running", "finished", "failed", "interrupted", "blocked", "missed"]
+
+
+#: What :meth:`Store.save_listing` reads of a listing it has seen before.
+_EXISTING_COLUMNS: tuple[str, ...] = (
+    *LISTING_COLUMNS, *VERDICT_COLUMNS, "missed_runs", "delisted_at", "scope_id", "last_run_id",
+)  # fmt: skip
+_VERDICT_AT = 1 + len(LISTING_COLUMNS)  # positions in the row _SELECT_EXISTING reads (the id first)
+_STATE_AT = _VERDICT_AT + len(VERDICT_COLUMNS)
+_SELECT_EXISTING = (
+    f"SELECT id, {', '.join(_EXISTING_COLUMNS)} FROM listings WHERE marketplace = ? AND listing_id = ?"
+)
 
 
 class StoreError(Exception):
@@ -51,6 +64,15 @@ class StoredListing:
     row_id: int
     change: ListingChange
     changed_fields: list[str] = field(default_factory=list)
+
+
+class _Update(NamedTuple):
+    sql: str
+    params: tuple[Any, ...]
+    stored: StoredListing
+    #: The listing's columns as they are after the update (empty when nothing an officer follows changed).
+    current: dict[str, Any]
+    reclassify: bool
 
 
 class Store:
@@ -69,6 +91,7 @@ class Store:
             if self.path is not None:
                 self.db.enable_wal()
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA wal_autocheckpoint = 10000")
             conn.execute("PRAGMA foreign_keys = ON")
             apply_migrations(self.db)
         except sqlite3.DatabaseError as exc:
@@ -76,6 +99,7 @@ class Store:
         self.conn: sqlite3.Connection = self.db.conn
         self._in_batch = False
         self._traders_touched: set[tuple[str, str]] = set()
+        self._run_scopes: dict[int, int | None] = {}
 
     # -- housekeeping -------------------------------------------------------
 
@@ -153,14 +177,21 @@ class Store:
     def start_run(
         self, spider: str, arguments: dict[str, Any], pid: int | None = None, watch: str | None = None
     ) -> int:
-        """Record the start of a crawl (of ``watch``, when a watch started it) and return its run id."""
+        """Record the start of a crawl (of ``watch``, when a watch started it) and return its run id.
+
+        The run's scope (its watch, else the spider and its arguments) is what its
+        end counts missing listings against.
+        """
         with self.transaction() as conn:
+            scope = scope_id(conn, spider, arguments, watch)
             cur = conn.execute(
-                "INSERT INTO crawl_runs (spider, arguments, started_at, status, counts, errors, pid, watch)"
-                " VALUES (?, ?, ?, 'running', '{}', '[]', ?, ?)",
-                (spider, dumps(arguments), utc_now(), pid, watch),
+                "INSERT INTO crawl_runs (spider, arguments, started_at, status, counts, errors, pid, watch, scope_id)"
+                " VALUES (?, ?, ?, 'running', '{}', '[]', ?, ?, ?)",
+                (spider, dumps(arguments), utc_now(), pid, watch, scope),
             )
-            return int(cur.lastrowid or 0)
+            run_id = int(cur.lastrowid or 0)
+        self._run_scopes[run_id] = scope
+        return run_id
 
     def finish_run(
         self,
@@ -168,13 +199,41 @@ class Store:
         status: RunStatus,
         counts: dict[str, Any],
         errors: list[str] | None = None,
-    ) -> None:
-        """Close a crawl run with its outcome and counters."""
+        *,
+        delist_after: int | None = None,
+    ) -> Misses:
+        """Close a crawl run with its outcome and counters.
+
+        With ``delist_after``, a complete run (see :func:`~crawler.store.incremental.incomplete_reason`)
+        also counts the listings of its scope it did not see, and delists those missed
+        ``delist_after`` times in a row; ``store/listings_missed`` and
+        ``store/listings_delisted`` are added to its counts. All of it is one transaction.
+        """
+        now = utc_now()
         with self.transaction() as conn:
+            misses = Misses(skipped="not asked")
+            scope = self._scope_of(run_id)
+            if delist_after is not None and scope is not None:
+                reason = incomplete_reason(status, counts)
+                if reason is None:
+                    misses = record_misses(conn, run_id, scope, delist_after, now)
+                    counts = {**counts, "store/listings_missed": misses.missed,
+                              "store/listings_delisted": misses.delisted}
+                else:
+                    misses = Misses(skipped=reason)
             conn.execute(
                 "UPDATE crawl_runs SET finished_at = ?, status = ?, counts = ?, errors = ? WHERE id = ?",
-                (utc_now(), status, dumps(counts), dumps(errors or []), run_id),
+                (now, status, dumps(counts), dumps(errors or []), run_id),
             )
+        return misses
+
+    def _scope_of(self, run_id: int | None) -> int | None:
+        if run_id is None:
+            return None
+        if run_id not in self._run_scopes:
+            row = self.conn.execute("SELECT scope_id FROM crawl_runs WHERE id = ?", (run_id,)).fetchone()
+            self._run_scopes[run_id] = row[0] if row else None
+        return self._run_scopes[run_id]
 
     def get_run(self, run_id: int) -> dict[str, Any] | None:
         rows = list(self.db.query("SELECT * FROM crawl_runs WHERE id = ?", [run_id]))
@@ -222,32 +281,51 @@ class Store:
         """Insert or update a listing, its history and (if given) its verdict, atomically.
 
         A listing whose seller is not yet known gets a minimal trader row, so that
-        every listing can be followed to a trader.
+        every listing can be followed to a trader. Seeing a listing counts once per
+        run (``times_seen``), makes it belong to the run's scope and clears its
+        misses; a delisted listing seen again is relisted, with a history row.
         """
         row = listing_row(listing)
         seen_at = listing.fetched_at
         verdict = verdict_columns(classification) if classification is not None else None
+        scope = self._scope_of(run_id)
+        existing = self.conn.execute(_SELECT_EXISTING, (listing.marketplace, listing.listing_id)).fetchone()
+        update = None
+        if existing is not None:
+            update = self._listing_update(existing, row, verdict, seen_at, run_id, scope, listing.item_page)
+            if update.stored.change == "unchanged" and not update.reclassify:
+                # Most listings of a nightly run. Each statement is atomic by itself, and the trader
+                # row without the listing's update is harmless (it exists either way): no savepoint.
+                with self._unguarded() as conn:
+                    self._touch_trader(conn, listing, seen_at)
+                    conn.execute(update.sql, update.params)
+                return update.stored
         with self.transaction() as conn:
             self._touch_trader(conn, listing, seen_at)
-            existing = conn.execute(
-                f"SELECT id, {', '.join(LISTING_COLUMNS)}, {', '.join(VERDICT_COLUMNS)} FROM listings"
-                " WHERE marketplace = ? AND listing_id = ?",
-                (listing.marketplace, listing.listing_id),
-            ).fetchone()
-            if existing is None:
-                stored = self._insert_listing(conn, row, verdict, seen_at, run_id)
-                current = row
+            if update is None:
+                stored = self._insert_listing(conn, row, verdict, seen_at, run_id, scope, listing.item_page)
+                current, reclassify = row, True
             else:
-                stored, current = self._update_listing(conn, existing, row, verdict, seen_at, run_id)
+                conn.execute(update.sql, update.params)
+                stored, current, reclassify = update.stored, update.current, update.reclassify
             if stored.change != "unchanged":
                 conn.execute(
                     f"INSERT INTO listing_history (listing, observed_at, run_id, change, {', '.join(TRACKED_FIELDS)})"
                     f" VALUES (?, ?, ?, ?, {', '.join('?' for _ in TRACKED_FIELDS)})",
                     (stored.row_id, seen_at, run_id, stored.change, *(current[f] for f in TRACKED_FIELDS)),
                 )
-            if classification is not None and verdict is not None:
+            if classification is not None and verdict is not None and reclassify:
                 self._write_classification(conn, stored.row_id, classification, verdict)
         return stored
+
+    @contextmanager
+    def _unguarded(self) -> Iterator[sqlite3.Connection]:
+        """Writes whose every prefix is a consistent state: inside a batch as they are, else one transaction."""
+        if self._in_batch:
+            yield self.conn
+            return
+        with self.transaction() as conn:
+            yield conn
 
     def _touch_trader(self, conn: sqlite3.Connection, listing: Listing, seen_at: str) -> None:
         """Make sure the listing's trader exists; once per trader and Store is enough."""
@@ -266,35 +344,67 @@ class Store:
         verdict: dict[str, Any] | None,
         seen_at: str,
         run_id: int | None,
+        scope: int | None,
+        item_page: bool,
     ) -> StoredListing:
-        values = {**row, **(verdict or {}), "first_seen": seen_at, "last_seen": seen_at, "last_run_id": run_id}
+        values = {
+            **row, **(verdict or {}), "first_seen": seen_at, "last_seen": seen_at, "last_run_id": run_id,
+            "scope_id": scope, "item_page_at": seen_at if item_page else None,
+        }  # fmt: skip
         cur = conn.execute(
             f"INSERT INTO listings ({', '.join(values)}) VALUES ({', '.join('?' for _ in values)})",
             tuple(values.values()),
         )
         return StoredListing(int(cur.lastrowid or 0), "new")
 
-    def _update_listing(
+    def _listing_update(
         self,
-        conn: sqlite3.Connection,
         existing: tuple[Any, ...],
         row: dict[str, Any],
         verdict: dict[str, Any] | None,
         seen_at: str,
         run_id: int | None,
-    ) -> tuple[StoredListing, dict[str, Any]]:
+        scope: int | None,
+        item_page: bool,
+    ) -> _Update:
+        """The UPDATE that brings a stored listing up to date, what it changes, and whether to reclassify.
+
+        The stored verdict is rewritten only when the text, the model or the verdict
+        changed: the same text under the same model gives the same verdict, and most
+        listings of a nightly run are seen again unchanged.
+        """
         row_id = int(existing[0])
-        old = dict(zip(LISTING_COLUMNS + VERDICT_COLUMNS, existing[1:]))
+        stored_row, stored_verdict = existing[1:_VERDICT_AT], existing[_VERDICT_AT:_STATE_AT]
+        missed_runs, delisted_at, old_scope, last_run_id = existing[_STATE_AT:]
         # A page that omits a field (None) does not erase what an earlier page said.
-        new = {k: v for k, v in row.items() if v is not None and v != old[k]}
+        new = {k: v for (k, v), old in zip(row.items(), stored_row) if v is not None and v != old}
         changed = [f for f in TRACKED_FIELDS if f in new]
-        new.update({k: v for k, v in (verdict or {}).items() if v != old[k]})
+        text_changed = "title" in new or "description" in new
+        new_verdict = {} if verdict is None else {
+            k: verdict[k] for k, old in zip(VERDICT_COLUMNS, stored_verdict) if verdict[k] != old
+        }  # fmt: skip
+        new.update(new_verdict)
+        if missed_runs:
+            new["missed_runs"] = 0
+        relisted = delisted_at is not None
+        if relisted:
+            new["delisted_at"] = None
+        if scope is not None and scope != old_scope:
+            new["scope_id"] = scope
+        if item_page:
+            new["item_page_at"] = seen_at
         assignments = [f"{k} = ?" for k in new] + ["last_seen = max(last_seen, ?)", "last_run_id = ?"]
-        conn.execute(
+        if run_id is None or run_id != last_run_id:  # once per run, however often a run meets it
+            assignments.append("times_seen = times_seen + 1")
+        change: ListingChange = "relisted" if relisted else "changed" if changed else "unchanged"
+        current = {} if change == "unchanged" else {**dict(zip(_EXISTING_COLUMNS, existing[1:])), **new}
+        return _Update(
             f"UPDATE listings SET {', '.join(assignments)} WHERE id = ?",
             (*new.values(), seen_at, run_id, row_id),
+            StoredListing(row_id, change, changed),
+            current,
+            text_changed or bool(new_verdict),
         )
-        return StoredListing(row_id, "changed" if changed else "unchanged", changed), {**old, **new}
 
     def _write_classification(
         self, conn: sqlite3.Connection, row_id: int, verdict: dict[str, Any], columns: dict[str, Any]

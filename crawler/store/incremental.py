@@ -1,0 +1,103 @@
+"""Incremental state: which crawl scope saw a listing, and which listings went missing.
+
+A *scope* is what one nightly crawl revisits: its watch (``crawl_runs.watch``)
+when a watch started it, else the spider with its arguments. A listing belongs
+to the scope that saw it last. When a run of a scope ends complete (status
+``finished``, no page errors, no bot wall, no refused write, at least one
+listing stored, not the resumption of a killed run that read only the pages
+left over), every active listing of that scope the run did not see has
+its ``missed_runs`` counter raised; at ``delist_after`` consecutive misses it
+gets ``delisted_at`` and a ``delisted`` history row. Seeing a listing again
+clears both (see :meth:`crawler.store.Store.save_listing`).
+
+Everything here is set-based SQL: a run over a million listings costs two
+statements, not a Python loop.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from crawler.store.rows import TRACKED_FIELDS, dumps
+
+#: Consecutive complete runs of its scope that must miss a listing before it is delisted.
+DEFAULT_DELIST_AFTER = 3
+#: Arguments that change how a crawl behaves but not what it visits.
+_NOT_SCOPE = frozenset({"robots_override"})
+#: Counters that say a run did not see everything it should have.
+_INCOMPLETE_PREFIXES = ("page_error/", "blocked/", "drop_item/store_error")
+
+
+@dataclass(frozen=True)
+class Misses:
+    """What the end of a run did to the listings of its scope."""
+
+    #: Listings of the scope this run did not see (their miss counter went up).
+    missed: int = 0
+    #: Of those, the ones that reached the limit and were delisted now.
+    delisted: int = 0
+    #: Why misses were not counted, when they were not.
+    skipped: str | None = None
+
+
+def scope_key(spider: str, arguments: dict[str, Any], watch: str | None) -> str:
+    """``watch:<name>``, or ``spider:<name> <arguments as sorted JSON>``."""
+    if watch:
+        return f"watch:{watch}"
+    kept = {k: arguments[k] for k in sorted(arguments) if k not in _NOT_SCOPE}
+    return f"spider:{spider} {dumps(kept)}"
+
+
+def scope_id(conn: sqlite3.Connection, spider: str, arguments: dict[str, Any], watch: str | None) -> int:
+    """The id of a run's scope, created on first use."""
+    key = scope_key(spider, arguments, watch)
+    conn.execute(
+        "INSERT OR IGNORE INTO crawl_scopes (key, watch, spider, arguments) VALUES (?, ?, ?, ?)",
+        (key, watch, None if watch else spider, None if watch else dumps(arguments)),
+    )
+    return int(conn.execute("SELECT id FROM crawl_scopes WHERE key = ?", (key,)).fetchone()[0])
+
+
+def incomplete_reason(status: str, counts: dict[str, Any]) -> str | None:
+    """Why a run may not count misses, or None when it may.
+
+    A half run must never delist anything: only a run that finished, read every
+    page it fetched and stored at least one listing speaks for its whole scope.
+    """
+    if status != "finished":
+        return f"the run ended {status}"
+    if "frontier/resumed" in counts:  # a watch's crawl that took over the pages a killed run left
+        return "the run resumed an interrupted one and read only the pages that one had not"
+    errors = sorted(k for k, v in counts.items() if k.startswith(_INCOMPLETE_PREFIXES) and v)
+    if errors:
+        return f"the run was incomplete ({', '.join(errors)})"
+    if not any(counts.get(f"store/listings_{c}") for c in ("new", "changed", "unchanged", "relisted")):
+        return "the run stored no listing (an empty result is more likely a broken page than an empty shop)"
+    return None
+
+
+def record_misses(
+    conn: sqlite3.Connection, run_id: int, scope: int, delist_after: int, now: str
+) -> Misses:
+    """Raise the miss counter of the scope's active listings the run did not see; delist at the limit.
+
+    ``delist_after`` < 1 counts misses but never delists.
+    """
+    where = "scope_id = ? AND delisted_at IS NULL AND last_run_id IS NOT ?"
+    limit = delist_after if delist_after >= 1 else None
+    delisted = 0
+    if limit is not None:
+        tracked = ", ".join(TRACKED_FIELDS)
+        delisted = conn.execute(
+            f"INSERT INTO listing_history (listing, observed_at, run_id, change, {tracked})"
+            f" SELECT id, ?, ?, 'delisted', {tracked} FROM listings WHERE {where} AND missed_runs + 1 >= ?",
+            (now, run_id, scope, run_id, limit),
+        ).rowcount
+    missed = conn.execute(
+        f"UPDATE listings SET missed_runs = missed_runs + 1,"
+        f" delisted_at = CASE WHEN ? IS NOT NULL AND missed_runs + 1 >= ? THEN ? END WHERE {where}",
+        (limit, limit, now, scope, run_id),
+    ).rowcount
+    return Misses(missed=missed, delisted=delisted)

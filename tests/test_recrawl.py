@@ -1,0 +1,98 @@
+"""The recrawl policy: a known listing's item page is read again by risk and age, never-read pages always."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from crawler.items import Listing
+from crawler.pages import ebay as ebay_page
+from crawler.recrawl import DEFAULT_DAYS, RecrawlPolicy
+from crawler.store import Store
+from crawler.store.lookup import ListingLookup
+from tests.conftest import read_fixture
+from tests.localserver import Canned, LocalServer, html, rows, run_record, run_scrapy
+
+NOW = datetime(2026, 11, 10, 2, 0, tzinfo=timezone.utc)
+
+
+def ago(**delta: float) -> str:
+    return (NOW - timedelta(**delta)).isoformat()
+
+
+def test_stated_defaults() -> None:
+    assert DEFAULT_DAYS == {"high": 1, "medium": 7, "low": 30, "none": 30}
+
+
+@pytest.mark.parametrize(("risk", "visited", "due"), [
+    ("high", None, True),                     # never read: always
+    ("none", None, True),
+    ("high", ago(hours=23), True),            # every night, a little early included
+    ("high", ago(hours=12), False),           # not twice a night
+    ("medium", ago(days=6, hours=23), True),
+    ("medium", ago(days=5), False),
+    ("low", ago(days=29, hours=22), True),
+    ("low", ago(days=20), False),
+    ("none", ago(days=20), False),
+    (None, ago(hours=23), True),              # not yet classified: as high
+    ("high", "not a date", True),
+])  # fmt: skip
+def test_due_by_risk_and_age(risk: str | None, visited: str | None, due: bool) -> None:
+    assert RecrawlPolicy().due(risk, visited, NOW) is due
+
+
+def test_settings_override_the_days_and_bad_values_are_refused() -> None:
+    policy = RecrawlPolicy.from_setting({"none": 0, "high": "2"})
+    assert policy.days == {"high": 2.0, "medium": 7, "low": 30, "none": 0.0}
+    assert policy.due("none", ago(minutes=5), NOW)  # 0 days: every run
+    assert not policy.due("high", ago(hours=30), NOW)
+    for bad in ({"urgent": 1}, {"high": "often"}, {"low": -1}):
+        with pytest.raises(ValueError, match="PHYTOWATCH_RECRAWL_DAYS"):
+            RecrawlPolicy.from_setting(bad)
+
+
+def test_lookup_reads_only_what_it_is_asked_and_knows_nothing_without_a_database(tmp_path: Path) -> None:
+    assert ListingLookup(tmp_path / "none.db").known("ebay.com", ["1"]) == {}
+    with Store(tmp_path / "s.db") as store:
+        for n, page in ((1, True), (2, False)):
+            store.save_listing(Listing(marketplace="ebay.com", listing_id=str(n), url=f"https://ebay.com/itm/{n}",
+                                       title="Tulip bulbs", item_page=page, fetched_at=ago(days=1)),
+                               classification={"categories": ["bulbs_tubers"], "risk": "high", "model_version": "t"})
+    lookup = ListingLookup(tmp_path / "s.db")
+    known = lookup.known("ebay.com", ["1", "2", "3"] + [str(n) for n in range(1000, 2000)])
+    lookup.close()
+    assert sorted(known) == ["1", "2"]
+    assert (known["1"].risk, known["1"].item_page_at, known["2"].item_page_at) == ("high", ago(days=1), None)
+
+
+ROBOTS = Canned(200, b"User-agent: *\nAllow: /\n", {"Content-Type": "text/plain"})
+CHARIZARD = "ebay_com_search_charizard_s-card_ko-KR-locale_2025-12.html"  # cards without sellers
+ITEM = "ebay_com_item_226771798286_new-layout_2025-06.html"
+
+
+def test_a_second_night_reads_only_the_item_pages_that_are_due(corpus: Path, tmp_path: Path) -> None:
+    body = read_fixture(corpus / "ebay" / CHARIZARD)
+    cards = ebay_page.parse_search("https://www.ebay.com/sch/i.html", body).listings
+    first = cards[0].listing_id
+    routes = {"/robots.txt": ROBOTS, "/sch/i.html": html(corpus / "ebay" / CHARIZARD),
+              f"/itm/{first}": html(corpus / "ebay" / ITEM)}  # the other item pages answer 404  # fmt: skip
+    db = tmp_path / "crawl.db"
+    arguments = {"query": "charizard", "max_pages": "1"}
+    item_hits = []
+    with LocalServer(routes) as server:
+        for settings in ({}, {}, {"PHYTOWATCH_RECRAWL_DAYS": json.dumps({"none": 0, "low": 0})}):
+            before = sum(n for path, n in server.hits.items() if path.startswith("/itm/"))
+            result = run_scrapy("ebay", {**arguments, "site": server.url}, db, settings)
+            assert result.returncode == 0, result.stderr[-3000:]
+            item_hits.append(sum(n for path, n in server.hits.items() if path.startswith("/itm/")) - before)
+    # night 1 reads all 60; night 2 skips the one page it read (its listing is not high risk, so
+    # monthly) and retries the 59 that failed; with every risk due every night, all 60 again
+    assert item_hits == [60, 59, 60]
+    assert run_record(db, 2)["counts"]["item_page_not_due/ebay"] == 1
+    visited = rows(db, f"SELECT * FROM listings WHERE listing_id = '{first}'")[0]
+    assert visited["risk"] in ("low", "none") and visited["item_page_at"] is not None
+    assert (visited["times_seen"], visited["seller_key"]) == (3, "salomon0651")  # seen from its card on night 2
+    assert rows(db, "SELECT count(*) AS n FROM listings WHERE times_seen = 3")[0]["n"] == 60
