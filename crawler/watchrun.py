@@ -277,7 +277,8 @@ class WatchRun:
                 complete_run(store, run["id"], exit_status=code, resumed_from=resumed)
                 status = run["status"]
             counts = run["counts"] or {}
-            listings = sum(int(counts.get(f"store/listings_{c}", 0)) for c in ("new", "changed", "unchanged", "relisted"))
+            kinds = ("new", "changed", "unchanged", "relisted")
+            listings = sum(int(counts.get(f"store/listings_{c}", 0)) for c in kinds)
             if not counts:  # the crawl died before writing its counts: what it stored is still there
                 listings = store.conn.execute("SELECT count(*) FROM listings WHERE last_run_id = ?",
                                               (run["id"],)).fetchone()[0]  # fmt: skip
