@@ -14,7 +14,8 @@
   ``not_regulated`` and at or above ``assign_threshold`` (``high_risk_threshold`` for the five high-risk ones: a
   missed seed or plant costs more than a false alarm); when none reaches its
   threshold, the best regulated category is still assigned if the model rates
-  it above ``not_regulated`` (``best_over_not_regulated``); ``needs_review`` when the best regulated probability lies
+  it above ``not_regulated`` and the rules or taxa saw something regulated in
+  the text (``best_over_not_regulated``); ``needs_review`` when the best regulated probability lies
   in ``[review_low, review_high)``; risk ``high`` for a prohibited taxon whatever
   the scores. Its reasons are the taxa and the runs of tokens (words or rule
   hits) whose exact share of the category's logit is at least ``reason_min_weight``.
@@ -41,6 +42,8 @@ from classifiers.types import CATEGORIES, CATEGORY_RISK, Classification, Reason,
 #: ``doc.user_data`` keys.
 TAXA = "phytowatch.taxa"
 RULES = "phytowatch.rules"
+#: True when the rules or the taxa lists saw anything regulated (a plant word, a commodity term, a taxon).
+SEEN = "phytowatch.seen"
 VERDICT = "phytowatch.verdict"
 
 
@@ -110,6 +113,7 @@ class RuleEvidence:
                 evidence.append((f"TX|{taxon.kingdom or 'pest'}|{taxon.status}", *where))
         doc.user_data[EVIDENCE] = evidence
         doc.user_data[RULES] = verdict
+        doc.user_data[SEEN] = bool(taxa) or any(rule.category != "not_regulated" for _, _, rule in hits)
         return doc
 
 
@@ -221,7 +225,12 @@ class VerdictMaker:
         doubt = scores["not_regulated"]  # a category must also be at least as likely as "not regulated"
         categories = [c for c in ranked if scores[c] >= self._threshold(c) and scores[c] >= doubt]
         needs_review = self.review_low <= scores[ranked[0]] < self.review_high
-        if not categories and self.best_over_not_regulated and scores[ranked[0]] > doubt:
+        if (
+            not categories
+            and self.best_over_not_regulated
+            and scores[ranked[0]] > doubt
+            and doc.user_data.get(SEEN, True)
+        ):
             categories = [ranked[0]]  # the model doubts everything, but less that it is regulated
             needs_review = True
         rules = rules_of(doc)

@@ -160,33 +160,35 @@ def test_bad_thresholds_are_refused() -> None:
 def test_held_out_split_quality(model: SpacyClassifier) -> None:
     """The project's held-out split: never trained on, never used to pick a checkpoint.
 
-    Measured 2026-11-24 on 1,580 held-out listings: macro-F1 0.863, high-risk recall 0.955.
-    Issue 4 asks for macro-F1 0.90: not reached yet (the learning curve says more data, see
-    docs/classifier.md); these bars keep what is reached.
+    Measured 2026-11-24 on 1,580 held-out listings: macro-F1 0.854, high-risk recall 0.920.
+    Issue 4 asks for 0.90 and 0.95: not reached yet. Without the rule that a doubtful
+    listing is only flagged when the rules or taxa saw something regulated in it, recall
+    is 0.955, but unrelated goods (a graphics card) are then flagged as plants; see
+    docs/classifier.md. These bars keep what is reached.
     """
     held_out = load_listings(split="test")
     assert len(held_out) >= 1000
     result = evaluate(model, held_out)
     print(f"held-out: macro-F1 {result.macro_f1:.3f}, high-risk recall {result.high_risk_recall:.3f}")
-    assert result.macro_f1 >= 0.85
-    assert result.high_risk_recall >= 0.95
+    assert result.macro_f1 >= 0.84
+    assert result.high_risk_recall >= 0.90
 
 
 @pytest.mark.fixtures
 def test_real_titles(model: SpacyClassifier, corpus: Path) -> None:
     """Real shop titles the model never saw (tests/real_titles.py): the share rated high per group.
 
-    Measured 2026-11-24: seed shops 0.56 (titles that are a variety name only), Sansevieria
-    nursery 0.98, aquarium plants 0.74, aquarium shrimps 0.94; fresh produce 0.24, spices and
-    grains 0.10, tea and snacks 0.14, pet food 0.08, jewellery and craft 0.20, home decor 0.02.
+    Measured 2026-11-24: seed shops 0.50 (titles that are a variety name only), Sansevieria
+    nursery 0.98, aquarium plants 0.60, aquarium shrimps 0.88; fresh produce 0.18, spices and
+    grains 0.05, tea and snacks 0.11, pet food 0.04, jewellery and craft 0.04, home decor 0.00.
     """
     from tests.real_titles import title_groups
 
     bars = {
-        "seed shops (variety names)": 0.50, "sansevieria nursery": 0.95, "aquarium plants": 0.65,
-        "aquarium shrimps and snails": 0.85, "fresh fruit and vegetables": 0.30, "spices, grains, oils": 0.15,
-        "tea, coffee, snacks": 0.20, "pet food and accessories": 0.12, "jewellery and craft": 0.25,
-        "home decor": 0.05,
+        "seed shops (variety names)": 0.45, "sansevieria nursery": 0.95, "aquarium plants": 0.55,
+        "aquarium shrimps and snails": 0.80, "fresh fruit and vegetables": 0.25, "spices, grains, oils": 0.10,
+        "tea, coffee, snacks": 0.15, "pet food and accessories": 0.08, "jewellery and craft": 0.08,
+        "home decor": 0.03,
     }  # fmt: skip
     for group in title_groups(corpus):
         share = sum(v.risk == "high" for v in model.classify(group.titles)) / len(group.titles)
@@ -195,6 +197,13 @@ def test_real_titles(model: SpacyClassifier, corpus: Path) -> None:
             assert share >= bars[group.name], group.name
         else:
             assert share <= bars[group.name], group.name
+
+
+def test_unrelated_goods_are_not_flagged(model: SpacyClassifier) -> None:
+    """Goods with no plant, commodity or taxon word are not flagged just because the model is unsure."""
+    for text in ("NVIDIA GeForce RTX 5090 FE Founders Edition", "Samsung Galaxy S21 Ultra 256GB",
+                 "Gold plated chain necklace 18 inch"):
+        assert model.classify([text])[0].risk != "high", text
 
 
 def test_training_data_is_balanced_and_multilingual() -> None:
