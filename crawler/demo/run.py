@@ -21,7 +21,7 @@ from crawler.demo.catalogue import Catalogue
 from crawler.demo.server import start_demo_server
 from crawler.export import write_export
 from crawler.runner import CrawlJob, CrawlOutcome, project_settings, run_crawls
-from crawler.store import Store, StoreStats, export_rows, riskiest_traders, store_stats
+from crawler.store import Store, StoreStats, riskiest_traders, store_stats
 
 #: The demo marketplace is our own server on loopback: no politeness delay is owed to it.
 LOOPBACK_SETTINGS: dict[str, Any] = {
@@ -79,7 +79,7 @@ def run_demo(db: Path, export_dir: Path, console: Console | None = None) -> Demo
         exports = []
         for fmt in ("csv", "json"):
             path = export_dir / f"listings.{fmt}"
-            write_export(export_rows(store), fmt, path)
+            write_export(store, fmt, path)
             exports.append(path)
     return DemoReport(outcomes, stats, traders, exports)
 
