@@ -29,7 +29,9 @@ SELLER = "the trader's pseudonym `pw:seller:…`"
 OWN_SHOP = "kept, except for a trader's own shop: then the trader's pseudonym `pw:seller:…`"
 SCRUBBED = "kept, with the seller's identifiers and every e-mail, phone number, URL and domain replaced by pseudonyms"
 
-_VERSION = Field("format_version", "Version of the export format the record follows", f"text (this is {FORMAT_VERSION})")
+_VERSION = Field(
+    "format_version", "Version of the export format the record follows", f"text (this is {FORMAT_VERSION})"
+)
 _MARKETPLACE = Field(
     "marketplace",
     "Site the listing is on: a marketplace (`ebay.de`), or an independent web shop, which is then also the trader",

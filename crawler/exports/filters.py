@@ -96,7 +96,9 @@ def _instant(value: str | date | None, name: str) -> date | datetime | None:
         try:
             parsed = datetime.fromisoformat(text) if ("T" in text or " " in text) else date.fromisoformat(text)
         except ValueError:
-            raise ExportError(f"{name} {value!r} is not a date like 2026-11-01 (or a time like 2026-11-01T02:00)") from None
+            raise ExportError(
+                f"{name} {value!r} is not a date like 2026-11-01 (or a time like 2026-11-01T02:00)"
+            ) from None
     if isinstance(parsed, datetime):
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=timezone.utc)
@@ -127,7 +129,8 @@ def _max_rank(min_risk: str | None) -> int:
     try:
         return risk_rank(str(min_risk).strip().lower())
     except ValueError:
-        raise ExportError(f"min_risk {min_risk!r} is not a risk level; choose one of {', '.join(RISK_LEVELS)}") from None
+        levels = ", ".join(RISK_LEVELS)
+        raise ExportError(f"min_risk {min_risk!r} is not a risk level; choose one of {levels}") from None
 
 
 def _categories(categories: Sequence[str] | str | None) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -36,6 +37,7 @@ from crawler.store.selection import (
 from crawler.store.store import Store
 
 CHECKSUMS = "SHA256SUMS"
+_SPOOL_BYTES = 16 << 20
 
 
 class _Member:
@@ -96,18 +98,21 @@ def write_package(
     pseudonyms = makers.pseudonyms
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive, snapshot(store):
         package = _Zip(archive)
-        spools = {name: tempfile.SpooledTemporaryFile(max_size=16 << 20) for name in ("listings", "traders", "decisions")}
+        tables = (
+            ("listings", LISTING_FIELDS, map(makers.listing, selected_listings(store, selection))),
+            ("traders", TRADER_FIELDS, map(makers.trader, selected_traders(store, selection))),
+            ("decisions", DECISION_FIELDS, map(makers.decision, selected_decisions(store, selection))),
+        )
+        spools: dict[str, IO[bytes]] = {}
+        counts: dict[str, int] = {}
         try:
-            counts = {
-                "listings": package.add("listings.csv", lambda o: write_csv(
-                    o, LISTING_FIELDS, _tee(map(makers.listing, selected_listings(store, selection)), spools["listings"]))),
-                "traders": package.add("traders.csv", lambda o: write_csv(
-                    o, TRADER_FIELDS, _tee(map(makers.trader, selected_traders(store, selection)), spools["traders"]))),
-                "decisions": package.add("decisions.csv", lambda o: write_csv(
-                    o, DECISION_FIELDS, _tee(map(makers.decision, selected_decisions(store, selection)),
-                                             spools["decisions"]))),
-            }  # fmt: skip
-            package.add("records.json", lambda o: _records_json(o, spools))
+            for name, fields, records in tables:
+                # The CSV goes into the zip now; its JSON copy waits in a spool (memory, then disk) for records.json.
+                spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)
+                spools[name] = spool
+                write = partial(write_csv, fields=fields, records=_tee(records, spool))
+                counts[name] = package.add(f"{name}.csv", write)
+            package.add("records.json", partial(_records_json, spools=spools))
         finally:
             for spool in spools.values():
                 spool.close()
@@ -131,7 +136,7 @@ def write_package(
     return manifest
 
 
-def _records_json(out: _Member, spools: Mapping[str, IO[bytes]]) -> None:
+def _records_json(out: _Member, *, spools: Mapping[str, IO[bytes]]) -> None:
     out.write(f'{{"format_version": "{FORMAT_VERSION}"'.encode())
     for name, spool in spools.items():
         out.write(f',\n"{name}": [\n'.encode())

@@ -253,7 +253,7 @@ def create_key_file(path: str | Path) -> Path:
 
 
 def key_file_to_use(explicit: str | Path | None, configured: str | None) -> Path:
-    """The key file: ``--key-file``, else ``$PHYTOWATCH_PSEUDONYM_KEY_FILE``, else ``pseudonym_key_file`` in the config."""
+    """The key file: ``--key-file``, else ``$PHYTOWATCH_PSEUDONYM_KEY_FILE``, else ``pseudonym_key_file``."""
     chosen = explicit or os.environ.get(KEY_FILE_ENV) or configured
     if not chosen:
         raise ExportError(

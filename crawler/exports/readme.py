@@ -23,12 +23,13 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def field_table(fields: tuple[Field, ...], pseudonymised: bool) -> str:
-    """A Markdown table of fields; the pseudonymisation column only when it applies."""
-    head = "| field | meaning | units or codes |" + (" in this pseudonymised export |" if pseudonymised else "")
+def field_table(fields: tuple[Field, ...], pseudonymised: bool, column: str = "in this pseudonymised export") -> str:
+    """A Markdown table of fields; the pseudonymisation column (titled ``column``) only when it applies."""
+    head = "| field | meaning | units or codes |" + (f" {column} |" if pseudonymised else "")
     rule = "| --- | --- | --- |" + (" --- |" if pseudonymised else "")
     rows = [
-        f"| `{f.name}` | {_cell(f.meaning)} | {_cell(f.units)} |" + (f" {_cell(f.pseudonymised)} |" if pseudonymised else "")
+        f"| `{f.name}` | {_cell(f.meaning)} | {_cell(f.units)} |"
+        + (f" {_cell(f.pseudonymised)} |" if pseudonymised else "")
         for f in fields
     ]
     return "\n".join([head, rule, *rows])
@@ -67,7 +68,8 @@ def package_readme(manifest: dict[str, Any], hs: HsMapping, with_evidence: bool)
         "| `listings.csv` | one row per listing, riskiest first |",
         "| `traders.csv` | one row per trader with at least one listing here |",
         "| `decisions.csv` | every review decision on these listings, oldest first (the audit trail) |",
-        "| `records.json` | the same records as JSON: `{\"format_version\", \"listings\", \"traders\", \"decisions\"}` |",
+        "| `records.json` | the same records as one JSON object: `format_version`, `listings`, `traders`, "
+        "`decisions` |",
         *(["| `evidence.csv`, `evidence/` | captured pages (WARC) and screenshots (PNG) of the listings |"]
           if with_evidence else []),
         "| `manifest.json` | version, time, filters, counts, and the SHA-256 of every data file |",

@@ -101,7 +101,8 @@ def _pseudonymous_place(p: Pseudonymiser, row: dict[str, Any], identity: SellerI
         place["marketplace"] = _seller(p, row) or p.token("domain", marketplace)
     listing_id, url = row.get("listing_id"), row.get("url")
     if listing_id is not None:
-        place["listing_id"] = p.listing_ref(marketplace, listing_id) if p.identifies(listing_id, identity) else listing_id
+        named = p.identifies(listing_id, identity)
+        place["listing_id"] = p.listing_ref(marketplace, listing_id) if named else listing_id
     if url is not None:
         place["url"] = p.url(url) if "@" in url or p.identifies(url, identity) else url
     return place

@@ -82,7 +82,7 @@ class _Utf8:
         return self.out.write(text.encode("utf-8"))
 
 
-def write_csv(out: IO[bytes], fields: tuple[Field, ...], records: Iterable[dict[str, Any]]) -> int:
+def write_csv(out: IO[bytes] | Any, fields: tuple[Field, ...], records: Iterable[dict[str, Any]]) -> int:
     """UTF-8 CSV with a header row (also when there are no records); return the record count."""
     columns = names(fields)
     writer = csv.writer(_Utf8(out))
@@ -145,18 +145,35 @@ def write_xlsx(
         return c
 
     counts = {}
-    for title, fields, records in sheets:
-        sheet = workbook.create_sheet(title)
-        sheet.freeze_panes = "A2"
-        columns = names(fields)
-        sheet.append([cell(sheet, c, header=True) for c in columns])
-        count = 0
-        for record in records:
-            sheet.append([cell(sheet, record.get(c)) for c in columns])
-            count += 1
-        counts[title] = count
-    sheet = workbook.create_sheet("about")
-    for key, value in about:
-        sheet.append([cell(sheet, key, header=True), cell(sheet, value)])
-    workbook.save(out)
+    try:
+        for title, fields, records in sheets:
+            sheet = workbook.create_sheet(title)
+            sheet.freeze_panes = "A2"
+            columns = names(fields)
+            sheet.append([cell(sheet, c, header=True) for c in columns])
+            count = 0
+            for record in records:
+                sheet.append([cell(sheet, record.get(c)) for c in columns])
+                count += 1
+            counts[title] = count
+        sheet = workbook.create_sheet("about")
+        for key, value in about:
+            sheet.append([cell(sheet, key, header=True), cell(sheet, value)])
+        workbook.save(out)
+    except BaseException:
+        _discard(workbook)
+        raise
     return counts
+
+
+def _discard(workbook: Any) -> None:
+    """Close a failed workbook's sheets and delete their temporary files (they hold the exported rows)."""
+    for sheet in workbook.worksheets:
+        writer = getattr(sheet, "_writer", None)
+        try:
+            if not sheet.closed:
+                sheet.close()
+        except Exception:  # noqa: BLE001 - cleaning up after the real error, which is re-raised
+            pass
+        if writer is not None:
+            writer.cleanup()
