@@ -23,6 +23,7 @@ from crawler.exports import ExportError
 from crawler.exports.fields import FORMAT_VERSION, LISTING_FIELDS
 from crawler.exports.filters import DECISION_FILTERS, ExportFilters
 from crawler.exports.hs_codes import load_hs_mapping
+from crawler.exports.known_sellers import KnownSellers
 from crawler.exports.package import write_package
 from crawler.exports.pseudonyms import Pseudonymiser, create_key_file, key_file_to_use, load_key
 from crawler.exports.records import RecordMaker
@@ -119,7 +120,9 @@ def export(
             "a pseudonymised package cannot include evidence: the saved pages and screenshots show the seller"
         )
     selection = filters.selection(store)
-    pseudonyms = Pseudonymiser(pseudonymise_key) if pseudonymise_key is not None else None
+    pseudonyms = None
+    if pseudonymise_key is not None:
+        pseudonyms = Pseudonymiser(pseudonymise_key, KnownSellers.from_store(store))
     makers = RecordMaker(load_hs_mapping(), pseudonyms)
     described = _described(filters, pseudonyms)
     target = Path(path)

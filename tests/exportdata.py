@@ -80,7 +80,7 @@ LISTINGS: list[tuple[Listing, dict[str, Any], str | None]] = [
              fetched_at="2026-10-20T03:00:00+00:00"),
      _verdict(["seeds"], "high", needs_review=True), None),
     (Listing(marketplace="leboncoin.fr", listing_id="2468013579", url="https://www.leboncoin.fr/ad/jardin/2468013579",
-             title="Graines de Datura, contactez-moi au 06 12 34 56 78",
+             title="Graines de Datura (de chez Kwekerij De Tulp), contactez-moi au 06 12 34 56 78",
              description="Écrire à marie.claire.dupont@orange.fr", price=5.0, currency="EUR", ships_from="FR",
              seller_key="58213907", platform="leboncoin", fetched_at="2026-11-03T04:00:00+00:00"),
      _verdict(["seeds"], "high", [DATURA]), None),

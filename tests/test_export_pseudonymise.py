@@ -224,3 +224,32 @@ def test_evidence_is_never_in_a_pseudonymised_package(database: Path, tmp_path: 
     with Store(database) as store, pytest.raises(ExportError, match="cannot include evidence"):
         write_rppo_package(store, tmp_path / "x.zip", pseudonymise_key=KEY, include_evidence=True)
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_a_title_naming_another_seller(database: Path, tmp_path: Path) -> None:
+    """A private seller says where the seeds come from: that nursery is pseudonymised too, by its own pseudonym."""
+    with Store(database) as store:
+        path = write_export(store, "json", tmp_path / "x.json", pseudonymise_key=KEY)
+    records = {r["listing_id"]: r for r in json.loads(path.read_text(encoding="utf-8"))}
+    datura, nursery = records["2468013579"], records["7001"]
+    assert datura["title"].startswith(f"Graines de Datura (de chez {nursery['trader_name']}), contactez-moi au pw:")
+
+
+def test_known_sellers_are_identifiers_not_words() -> None:
+    from crawler.exports.known_sellers import KnownSellers
+
+    known = KnownSellers(platforms={"ebay.de"})
+    known.add_trader("ebay.de", "garden", "Garden", ["https://www.ebay.de/usr/garden"])
+    known.add_trader("ebay.de", "petra_74", "Gartenfreund Petra", [])
+    known.add_trader("etsy.com", "28461937", "SeedVaultEmporium", [])
+    known.add_trader("tulp.nl", "tulp.nl", "De Tulp", ["https://www.tulp.nl"])
+    p = Pseudonymiser(KEY, known)
+    text = "Garden bulbs by gartenfreund-petra, SeedVaultEmporium (shop 28461937), De Tulp at tulp.nl"
+    scrubbed = p.scrub(text) or ""
+    assert scrubbed.startswith("Garden bulbs by pw:name:")  # "Garden" is a word; two-word names are not
+    for gone in ("petra", "SeedVault", "28461937", "tulp.nl"):
+        assert gone.lower() not in scrubbed.lower(), scrubbed
+    assert "De Tulp" in scrubbed  # under eight letters: too likely to be words ("de tulp", the tulip)
+    assert "ebay" not in {w for words in known._known for w in words}  # a marketplace names nobody
+    own = SellerIdentity("ebay.de", "garden", "Garden", "https://www.ebay.de/usr/garden")
+    assert p.scrub("Garden bulbs", own) == f"{p.name('Garden')} bulbs"  # but its own listings lose it

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import pycountry
 
 from crawler.exports import ExportError
+from crawler.exports.known_sellers import KnownSellers, Segment
 from crawler.sites import site_key
 
 #: Environment variable naming the key file, when ``--key-file`` is not given.
@@ -86,10 +87,12 @@ class SellerIdentity:
 class Pseudonymiser:
     """Replaces identities by keyed hashes; one instance per export (it caches per seller)."""
 
-    def __init__(self, key: bytes) -> None:
+    def __init__(self, key: bytes, known: KnownSellers | None = None) -> None:
         if len(key) < MIN_KEY_BYTES:
             raise ExportError(f"a pseudonymisation key needs at least {MIN_KEY_BYTES} bytes, not {len(key)}")
         self._key = key
+        #: Every seller of the database, found in any listing's text (not only the listing's own seller).
+        self.known = known
         self._matchers: dict[SellerIdentity, _IdentityMatcher] = {}
 
     @property
@@ -117,27 +120,37 @@ class Pseudonymiser:
         return self.token("listing", f"{marketplace}\x1f{listing_id}")
 
     def scrub(self, text: str | None, identity: SellerIdentity | None = None) -> str | None:
-        """``text`` with contact details and the seller's identifiers replaced by pseudonyms."""
+        """``text`` with contact details, the seller's identifiers and other known sellers replaced by pseudonyms.
+
+        Contact details first (an e-mail address holds a domain), then the
+        listing's own seller in every spelling, then any other seller of the
+        database; a piece already replaced is never looked into again.
+        """
         if not text:
             return text
-        matcher = self._matcher(identity) if identity else None
-        out: list[str] = []
+        segments: list[Segment] = []
         position = 0
         for match in CONTACT.finditer(text):
-            out.append(matcher.replace(text[position : match.start()]) if matcher else text[position : match.start()])
-            out.append(self._contact(match))
+            segments += [(text[position : match.start()], False), (self._contact(match), True)]
             position = match.end()
-        rest = text[position:]
-        out.append(matcher.replace(rest) if matcher else rest)
-        return "".join(out)
+        segments.append((text[position:], False))
+        if identity is not None:
+            matcher = self._matcher(identity)
+            segments = [piece for s in segments for piece in ([s] if s[1] else matcher.split(s[0]))]
+        if self.known:
+            known = self.known
+            segments = [piece for s in segments for piece in ([s] if s[1] else known.split(s[0], self))]
+        return "".join(text for text, _ in segments)
 
-    def identifies(self, text: str | None, identity: SellerIdentity) -> bool:
-        """Whether ``text`` (a URL, a listing id, a marketplace key) names the seller."""
+    def identifies(self, text: str | None, identity: SellerIdentity, *, across_sellers: bool = True) -> bool:
+        """Whether ``text`` (a URL, a listing id, a marketplace key) names the seller, or another known one."""
         if not text:
             return False
         if identity.seller_key and site_key(text) == identity.seller_key.lower():
             return True  # a page of the seller's own shop
-        return self._matcher(identity).search(text)
+        if self._matcher(identity).search(text):
+            return True
+        return across_sellers and self.known is not None and self.known.mentions(text)
 
     def _contact(self, match: re.Match[str]) -> str:
         value = match.group()
@@ -169,10 +182,10 @@ class _IdentityMatcher:
         patterns: list[tuple[str, str]] = []  # (regular expression, its pseudonym)
         key, name = identity.seller_key, identity.name
         own_shop = bool(key) and identity.marketplace == key
+        if name and len(_folded(name)) >= 3:  # before the key: an eBay key is the user name in lower case
+            patterns.extend((p, pseudonyms.name(name)) for p in _name_patterns(name))
         if key and len(key.strip()) >= 3:
             patterns.append((_literal(key), pseudonyms.seller(identity.marketplace, key)))
-        if name and len(_folded(name)) >= 3:
-            patterns.extend((p, pseudonyms.name(name)) for p in _name_patterns(name))
         marketplace_host = _url_form(identity.marketplace).split("/", 1)[0]
         for url in (identity.profile_url, identity.website):
             if not url:
@@ -183,15 +196,22 @@ class _IdentityMatcher:
                 patterns.append((_literal(form), pseudonyms.url(url)))
             if len(host) >= 3 and (host != marketplace_host or own_shop):
                 patterns.append((_literal(host), pseudonyms.token("domain", host)))
-        patterns.sort(key=lambda p: -len(p[0]))  # the longest (most specific) form wins
+        patterns.sort(key=lambda p: -len(p[0]))  # the longest (most specific) form wins; a stable sort keeps ties
         self._pseudonyms = [pseudonym for _, pseudonym in patterns]
         alternation = "|".join(f"(?P<g{i}>{p})" for i, (p, _) in enumerate(patterns))
         self._regex = re.compile(alternation, re.IGNORECASE) if patterns else None
 
-    def replace(self, text: str) -> str:
+    def split(self, text: str) -> list[Segment]:
         if self._regex is None or not text:
-            return text
-        return self._regex.sub(lambda m: self._pseudonyms[int((m.lastgroup or "g0")[1:])], text)
+            return [(text, False)] if text else []
+        out: list[Segment] = []
+        position = 0
+        for match in self._regex.finditer(text):
+            pseudonym = self._pseudonyms[int((match.lastgroup or "g0")[1:])]
+            out += [(text[position : match.start()], False), (pseudonym, True)]
+            position = match.end()
+        out.append((text[position:], False))
+        return [s for s in out if s[0]]
 
     def search(self, text: str) -> bool:
         return bool(self._regex and self._regex.search(text))

@@ -97,7 +97,7 @@ def _pseudonymous_place(p: Pseudonymiser, row: dict[str, Any], identity: SellerI
     """
     marketplace = row["marketplace"]
     place: dict[str, Any] = {"marketplace": marketplace}
-    if p.identifies(marketplace, identity):
+    if p.identifies(marketplace, identity, across_sellers=False):
         place["marketplace"] = _seller(p, row) or p.token("domain", marketplace)
     listing_id, url = row.get("listing_id"), row.get("url")
     if listing_id is not None:
