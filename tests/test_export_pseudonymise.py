@@ -239,10 +239,10 @@ def test_known_sellers_are_identifiers_not_words() -> None:
     from crawler.exports.known_sellers import KnownSellers
 
     known = KnownSellers(platforms={"ebay.de"})
-    known.add_trader("ebay.de", "garden", "Garden", ["https://www.ebay.de/usr/garden"])
-    known.add_trader("ebay.de", "petra_74", "Gartenfreund Petra", [])
-    known.add_trader("etsy.com", "28461937", "SeedVaultEmporium", [])
-    known.add_trader("tulp.nl", "tulp.nl", "De Tulp", ["https://www.tulp.nl"])
+    known.add(SellerIdentity("ebay.de", "garden", "Garden", "https://www.ebay.de/usr/garden"))
+    known.add(SellerIdentity("ebay.de", "petra_74", "Gartenfreund Petra"))
+    known.add(SellerIdentity("etsy.com", "28461937", "SeedVaultEmporium"))
+    known.add(SellerIdentity("tulp.nl", "tulp.nl", "De Tulp", website="https://www.tulp.nl"))
     p = Pseudonymiser(KEY, known)
     text = "Garden bulbs by gartenfreund-petra, SeedVaultEmporium (shop 28461937), De Tulp at tulp.nl"
     scrubbed = p.scrub(text) or ""

@@ -1,17 +1,22 @@
-"""Every seller the database knows, so that a title naming *another* seller is pseudonymised too.
+"""Finding sellers' names, ids and shop domains in text, by their words.
 
-A listing's own seller is found in its text by a regular expression built
-for that seller (:mod:`crawler.exports.pseudonyms`). Resellers, though, name
-the nursery they buy from, and shops name their rivals; one expression for
-every trader in the database would be far too slow. Instead every name is
-stored as its sequence of folded words, and a text's words are looked up a
-few at a time: the cost per title does not grow with the number of traders.
+An identifier is stored as its sequence of folded words (case and accents
+folded, split at every character that is not a letter or digit), so that
+``Kwekerij De Tulp``, ``kwekerij-de-tulp``, ``KWEKERIJ_DE_TULP`` and the run-
+together ``KwekerijDeTulp`` are all one name. A text's words are looked up a
+few at a time in a dictionary: the cost per title does not grow with the
+number of sellers, so one index can hold every trader of the database.
 
-Only identifiers that cannot be ordinary words are looked up across sellers:
-names of two or more words (eight letters at least), and single words with a
-digit, an underscore or an inner capital (``Gartenfreund_Petra74``,
-``SeedVaultEmporium``, ``A2XJ4KQ9PLM3ZT``). A seller called "Garden" is
-pseudonymised in its own listings, not in every listing that says "garden".
+Two kinds of index:
+
+* :meth:`KnownSellers.of` — one listing's own seller, every identifier of three
+  letters or more: a seller called "Garden" loses its name in its own titles;
+* :meth:`KnownSellers.from_store` — every trader of the database, for titles
+  that name *another* seller (resellers name the nursery they buy from). Only
+  identifiers that cannot be ordinary words are kept: names of two or more
+  words (eight letters at least) and single words with a digit, an underscore
+  or an inner capital (``Gartenfreund_Petra74``, ``SeedVaultEmporium``,
+  ``A2XJ4KQ9PLM3ZT``); not "Garden" in every listing that says "garden".
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -30,15 +36,36 @@ _WORD = re.compile(r"[^\W_]+")
 _MAX_WORDS = 8
 #: A piece of text, and whether it is already a pseudonym (and must not be looked into again).
 Segment = tuple[str, bool]
+#: What replaces an identifier: (kind, value, marketplace) for :meth:`Pseudonymiser`'s kinds.
+Replacement = tuple[str, str, str]
 
 
-def _fold(word: str) -> str:
+@dataclass(frozen=True)
+class SellerIdentity:
+    """What identifies the seller of a listing: the strings a pseudonymised export must not contain."""
+
+    marketplace: str
+    seller_key: str | None = None
+    name: str | None = None
+    profile_url: str | None = None
+    website: str | None = None
+
+
+def fold(word: str) -> str:
+    """Case and accents folded: ``Jardín`` -> ``jardin``."""
+    if word.isascii():
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def folded_words(text: str) -> tuple[str, ...]:
-    return tuple(_fold(w) for w in _WORD.findall(text))
+    return tuple(fold(w) for w in _WORD.findall(text))
+
+
+def host_of(url: str) -> str:
+    parts = urlsplit(url if "//" in url else f"//{url}")
+    return (parts.hostname or "").lower().removeprefix("www.")
 
 
 def _distinctive(token: str) -> bool:
@@ -51,64 +78,79 @@ def _distinctive(token: str) -> bool:
 
 
 class KnownSellers:
-    """Folded word sequences of seller names, ids and shop domains, each with what replaces it."""
+    """Folded word sequences of seller identifiers, each with what replaces it."""
 
-    def __init__(self, platforms: Iterable[str] = ()) -> None:
-        #: words -> (kind, value, marketplace): "name" of a name, "seller" of a key, "domain" of a host
-        self._known: dict[tuple[str, ...], tuple[str, str, str]] = {}
+    def __init__(self, platforms: Iterable[str] = (), *, strict: bool = True) -> None:
+        self._known: dict[tuple[str, ...], Replacement] = {}
         self._longest = 1
+        #: Hosts of marketplaces (ebay.de, etsy.com): they identify nobody, even when a shop links to one.
         self._platforms = set(platforms)
+        self._strict = strict
 
     def __len__(self) -> int:
         return len(self._known)
 
     @classmethod
     def from_store(cls, store: Store) -> KnownSellers:
-        # Hosts of marketplaces (ebay.de, etsy.com) identify nobody, even when a shop links to one.
-        platforms = {_host(m) for (m,) in store.conn.execute(
+        """Every trader of the database; only identifiers that cannot be ordinary words."""
+        platforms = {host_of(m) for (m,) in store.conn.execute(
             "SELECT DISTINCT marketplace FROM traders WHERE marketplace != seller_key")}  # fmt: skip
         known = cls(platforms)
         rows = store.conn.execute(
             "SELECT marketplace, seller_key, display_name, profile_url, shop_website FROM traders"
         )
         for marketplace, seller_key, name, profile_url, website in rows:
-            known.add_trader(marketplace, seller_key, name, (profile_url, website))
+            known.add(SellerIdentity(marketplace, seller_key, name, profile_url, website))
         return known
 
-    def add_trader(
-        self, marketplace: str, seller_key: str | None, name: str | None, urls: Iterable[str | None]
-    ) -> None:
-        if name:
-            self._add_identifier(name, ("name", name, ""))
-        if seller_key:
-            self._add_identifier(seller_key, ("seller", seller_key, marketplace))
-        for url in urls:
-            host = _host(url) if url else ""
-            if host and host not in self._platforms:
-                words = folded_words(host)
-                if len(words) >= 2:
-                    self._add(words, ("domain", host, ""))
+    @classmethod
+    def of(cls, identity: SellerIdentity) -> KnownSellers:
+        """One seller, every identifier of three letters or more (its marketplace aside)."""
+        own_shop = identity.marketplace == identity.seller_key
+        known = cls(() if own_shop else (host_of(identity.marketplace),), strict=False)
+        known.add(identity)
+        return known
 
-    def _add_identifier(self, text: str, value: tuple[str, str, str]) -> None:
+    def add(self, seller: SellerIdentity) -> None:
+        if seller.name:  # before the key: an eBay key is the user name in lower case
+            self._add_identifier(seller.name, ("name", seller.name, ""))
+        if seller.seller_key:
+            self._add_identifier(seller.seller_key, ("seller", seller.seller_key, seller.marketplace))
+        for url in (seller.profile_url, seller.website):
+            host = host_of(url) if url else ""
+            if not url or not host:
+                continue
+            if not self._strict:
+                self._add(folded_words(url.split("//", 1)[-1]), ("url", url, ""))  # the whole address
+            if host not in self._platforms and len(folded_words(host)) >= 2:
+                self._add(folded_words(host), ("domain", host, ""))
+
+    def _add_identifier(self, text: str, replacement: Replacement) -> None:
         words = folded_words(text)
-        if len(words) >= 2 and sum(map(len, words)) >= 8:
-            self._add(words, value)
-            if sum(map(len, words)) >= 10:
-                self._add(("".join(words),), value)  # written together: KwekerijDeTulp
-        elif len(words) == 1 and _distinctive(text):
-            self._add(words, value)
+        letters = sum(map(len, words))
+        if self._strict:
+            if len(words) >= 2 and letters >= 8:
+                self._add(words, replacement)
+                if letters >= 10:
+                    self._add(("".join(words),), replacement)  # written together: KwekerijDeTulp
+            elif len(words) == 1 and _distinctive(text):
+                self._add(words, replacement)
+        elif letters >= 3:
+            self._add(words, replacement)
+            if len(words) >= 2 and letters >= 6:
+                self._add(("".join(words),), replacement)
 
-    def _add(self, words: tuple[str, ...], value: tuple[str, str, str]) -> None:
-        if len(words) <= _MAX_WORDS:
-            self._known.setdefault(words, value)
+    def _add(self, words: tuple[str, ...], replacement: Replacement) -> None:
+        if words and len(words) <= _MAX_WORDS:
+            self._known.setdefault(words, replacement)
             self._longest = max(self._longest, len(words))
 
     def split(self, text: str, pseudonyms: Pseudonymiser) -> list[Segment]:
-        """``text`` cut into plain pieces and the pseudonyms of the known sellers it names."""
+        """``text`` cut into plain pieces and the pseudonyms of the sellers it names."""
         out: list[Segment] = []
         position = 0
-        for start, end, value in self._matches(text):
-            out += [(text[position:start], False), (_pseudonym(pseudonyms, value), True)]
+        for start, end, replacement in self._matches(text):
+            out += [(text[position:start], False), (_pseudonym(pseudonyms, replacement), True)]
             position = end
         out.append((text[position:], False))
         return [s for s in out if s[0]]
@@ -116,32 +158,30 @@ class KnownSellers:
     def mentions(self, text: str) -> bool:
         return next(self._matches(text), None) is not None
 
-    def _matches(self, text: str) -> Iterator[tuple[int, int, tuple[str, str, str]]]:
-        """Where known identifiers are, longest first, left to right, never overlapping."""
+    def _matches(self, text: str) -> Iterator[tuple[int, int, Replacement]]:
+        """Where known identifiers are: longest first, left to right, never overlapping."""
         if not self._known:
             return
-        words = [(m.start(), m.end(), _fold(m.group())) for m in _WORD.finditer(text)]
+        matches = list(_WORD.finditer(text))
+        words = [fold(m.group()) for m in matches]
         i = 0
         while i < len(words):
             for n in range(min(self._longest, len(words) - i), 0, -1):
-                value = self._known.get(tuple(w for _, _, w in words[i : i + n]))
-                if value is not None:
-                    yield words[i][0], words[i + n - 1][1], value
+                replacement = self._known.get(tuple(words[i : i + n]))
+                if replacement is not None:
+                    yield matches[i].start(), matches[i + n - 1].end(), replacement
                     i += n
                     break
             else:
                 i += 1
 
 
-def _host(url: str) -> str:
-    parts = urlsplit(url if "//" in url else f"//{url}")
-    return (parts.hostname or "").lower().removeprefix("www.")
-
-
-def _pseudonym(pseudonyms: Pseudonymiser, value: tuple[str, str, str]) -> str:
-    kind, text, marketplace = value
+def _pseudonym(pseudonyms: Pseudonymiser, replacement: Replacement) -> str:
+    kind, value, marketplace = replacement
     if kind == "name":
-        return pseudonyms.name(text)
+        return pseudonyms.name(value)
     if kind == "seller":
-        return pseudonyms.seller(marketplace, text)
-    return pseudonyms.token("domain", text)
+        return pseudonyms.seller(marketplace, value)
+    if kind == "url":
+        return pseudonyms.url(value)
+    return pseudonyms.token("domain", value)

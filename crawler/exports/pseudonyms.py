@@ -21,14 +21,13 @@ import os
 import re
 import secrets
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pycountry
 
 from crawler.exports import ExportError
-from crawler.exports.known_sellers import KnownSellers, Segment
+from crawler.exports.known_sellers import KnownSellers, Segment, SellerIdentity
 from crawler.sites import site_key
 
 #: Environment variable naming the key file, when ``--key-file`` is not given.
@@ -73,17 +72,6 @@ def _url_form(url: str) -> str:
     return f"{host}{port}{parts.path.rstrip('/')}{query}"
 
 
-@dataclass(frozen=True)
-class SellerIdentity:
-    """What identifies the seller of a listing: the strings a pseudonymised export must not contain."""
-
-    marketplace: str
-    seller_key: str | None = None
-    name: str | None = None
-    profile_url: str | None = None
-    website: str | None = None
-
-
 class Pseudonymiser:
     """Replaces identities by keyed hashes; one instance per export (it caches per seller)."""
 
@@ -93,7 +81,7 @@ class Pseudonymiser:
         self._key = key
         #: Every seller of the database, found in any listing's text (not only the listing's own seller).
         self.known = known
-        self._matchers: dict[SellerIdentity, _IdentityMatcher] = {}
+        self._own: dict[SellerIdentity, KnownSellers] = {}
 
     @property
     def key_id(self) -> str:
@@ -134,21 +122,19 @@ class Pseudonymiser:
             segments += [(text[position : match.start()], False), (self._contact(match), True)]
             position = match.end()
         segments.append((text[position:], False))
-        if identity is not None:
-            matcher = self._matcher(identity)
-            segments = [piece for s in segments for piece in ([s] if s[1] else matcher.split(s[0]))]
-        if self.known:
-            known = self.known
-            segments = [piece for s in segments for piece in ([s] if s[1] else known.split(s[0], self))]
+        for index in (self._own_index(identity) if identity else None, self.known):
+            if index:
+                segments = [piece for s in segments for piece in ([s] if s[1] else index.split(s[0], self))]
         return "".join(text for text, _ in segments)
 
     def identifies(self, text: str | None, identity: SellerIdentity, *, across_sellers: bool = True) -> bool:
         """Whether ``text`` (a URL, a listing id, a marketplace key) names the seller, or another known one."""
         if not text:
             return False
-        if identity.seller_key and site_key(text) == identity.seller_key.lower():
+        key = identity.seller_key
+        if key and ("." in key or "/" in key) and site_key(text) == key.lower():
             return True  # a page of the seller's own shop
-        if self._matcher(identity).search(text):
+        if self._own_index(identity).mentions(text):
             return True
         return across_sellers and self.known is not None and self.known.mentions(text)
 
@@ -166,73 +152,13 @@ class Pseudonymiser:
             return self.token("phone", "+" + digits.removeprefix("00") if international else digits)
         return self.token("domain", value.lower().removeprefix("www."))
 
-    def _matcher(self, identity: SellerIdentity) -> _IdentityMatcher:
-        matcher = self._matchers.get(identity)
-        if matcher is None:
-            if len(self._matchers) > 20_000:  # an export of a huge store: keep memory bounded
-                self._matchers.clear()
-            matcher = self._matchers[identity] = _IdentityMatcher(self, identity)
-        return matcher
-
-
-class _IdentityMatcher:
-    """One regular expression for all the ways one seller's identity can be written."""
-
-    def __init__(self, pseudonyms: Pseudonymiser, identity: SellerIdentity) -> None:
-        patterns: list[tuple[str, str]] = []  # (regular expression, its pseudonym)
-        key, name = identity.seller_key, identity.name
-        own_shop = bool(key) and identity.marketplace == key
-        if name and len(_folded(name)) >= 3:  # before the key: an eBay key is the user name in lower case
-            patterns.extend((p, pseudonyms.name(name)) for p in _name_patterns(name))
-        if key and len(key.strip()) >= 3:
-            patterns.append((_literal(key), pseudonyms.seller(identity.marketplace, key)))
-        marketplace_host = _url_form(identity.marketplace).split("/", 1)[0]
-        for url in (identity.profile_url, identity.website):
-            if not url:
-                continue
-            form = _url_form(url)
-            host = form.split("/", 1)[0]
-            if form != host:
-                patterns.append((_literal(form), pseudonyms.url(url)))
-            if len(host) >= 3 and (host != marketplace_host or own_shop):
-                patterns.append((_literal(host), pseudonyms.token("domain", host)))
-        patterns.sort(key=lambda p: -len(p[0]))  # the longest (most specific) form wins; a stable sort keeps ties
-        self._pseudonyms = [pseudonym for _, pseudonym in patterns]
-        alternation = "|".join(f"(?P<g{i}>{p})" for i, (p, _) in enumerate(patterns))
-        self._regex = re.compile(alternation, re.IGNORECASE) if patterns else None
-
-    def split(self, text: str) -> list[Segment]:
-        if self._regex is None or not text:
-            return [(text, False)] if text else []
-        out: list[Segment] = []
-        position = 0
-        for match in self._regex.finditer(text):
-            pseudonym = self._pseudonyms[int((match.lastgroup or "g0")[1:])]
-            out += [(text[position : match.start()], False), (pseudonym, True)]
-            position = match.end()
-        out.append((text[position:], False))
-        return [s for s in out if s[0]]
-
-    def search(self, text: str) -> bool:
-        return bool(self._regex and self._regex.search(text))
-
-
-def _literal(text: str) -> str:
-    """The text itself, not inside a longer word or number."""
-    return rf"(?<![^\W_]){re.escape(text.strip())}(?![^\W_])"
-
-
-def _name_patterns(name: str) -> list[str]:
-    """A name written with any spacing, hyphens, underscores or none (``Kwekerij-DeTulp``), with or without accents."""
-    forms = {name}
-    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
-    forms.add(plain)
-    patterns = []
-    for form in forms:
-        words = [w for w in re.split(r"[\W_]+", form) if w]
-        if words:
-            patterns.append(r"(?<![^\W_])" + r"[\W_]*".join(re.escape(w) for w in words) + r"(?![^\W_])")
-    return patterns
+    def _own_index(self, identity: SellerIdentity) -> KnownSellers:
+        index = self._own.get(identity)
+        if index is None:
+            if len(self._own) > 50_000:  # an export of a huge store: keep memory bounded
+                self._own.clear()
+            index = self._own[identity] = KnownSellers.of(identity)
+        return index
 
 
 def load_key(path: str | Path) -> bytes:
