@@ -46,3 +46,30 @@ def test_the_documented_key_command_makes_a_usable_key(tmp_path: Path) -> None:
         subprocess.run([openssl, "rand", "-hex", "32"], stdout=out, check=True)
     assert "openssl rand -hex 32 > export.key" in DOC.read_text(encoding="utf-8")
     assert len(load_key(key)) == 64
+
+
+def test_readme_export_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands of the README's "Exports for RPPOs" section work as written."""
+    import shlex
+    import zipfile
+
+    from click.testing import CliRunner
+
+    from crawler.cli import main
+    from crawler.store import Store
+    from tests.exportdata import build_export_store
+
+    readme = (DOC.parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Exports for RPPOs", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    commands = [shlex.split(line) for line in section.strip().splitlines()]
+    assert len(commands) >= 5 and all(c[0] == "phytowatch" for c in commands)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PHYTOWATCH_CONFIG", raising=False)
+    database = build_export_store(tmp_path / "phytowatch.db")
+    with Store(database) as store:
+        store.start_run("ebay", {}, watch="ebay-de-seeds")
+    for command in commands:
+        result = CliRunner().invoke(main, command[1:])
+        assert result.exit_code == 0, (command, result.output)
+    assert zipfile.ZipFile(tmp_path / "exports" / "rppo-2026-11.zip").testzip() is None
+    assert (tmp_path / "exports" / "high-risk.xlsx").stat().st_size > 0
