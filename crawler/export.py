@@ -111,6 +111,7 @@ def export(
     evidence_dir: Path | None = None,
 ) -> ExportResult:
     """Any export (a format of :data:`FORMATS`, or ``rppo``), with the counts of what was written."""
+    filters = filters or ExportFilters()
     if fmt not in (*FORMATS, PACKAGE_FORMAT):
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join((*FORMATS, PACKAGE_FORMAT))}")
     if include_evidence and fmt != PACKAGE_FORMAT:

@@ -143,3 +143,10 @@ def test_cli_filters_match_the_library(database: Path, tmp_path: Path) -> None:
                                       "--watch", "nl-bulbs"])  # fmt: skip
     assert watch.exit_code == 0, watch.output
     assert {json.loads(line)["listing_id"] for line in out.read_text().splitlines()} == {TULIP_SHOP, HYACINTH}
+
+
+def test_filters_as_the_manifest_states_them() -> None:
+    described = ExportFilters(since="2026-11-01", categories="Seeds", min_risk="none", decision="",
+                              country="Netherlands", watch=" nl-bulbs ").describe()  # fmt: skip
+    assert described == {"since": "2026-11-01", "until": None, "categories": ["seeds"], "min_risk": None,
+                         "decision": None, "country": "NL", "watch": "nl-bulbs"}  # fmt: skip

@@ -73,11 +73,11 @@ class ExportFilters:
         )
 
     def describe(self) -> dict[str, Any]:
-        """The filters as given, for the package's manifest and README (``None``: not used)."""
+        """The filters, for the package's manifest and README (``None``: not used); check them first."""
         return {
             "since": self.since or None,
             "until": self.until or None,
-            "categories": sorted(set(self.categories)) or None,
+            "categories": list(_categories(self.categories)) or None,
             "min_risk": None if self.min_risk in _NO_FILTER else self.min_risk,
             "decision": None if self.decision in _NO_FILTER else self.decision,
             "country": _country(self.country),
