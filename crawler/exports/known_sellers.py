@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -82,7 +82,8 @@ class KnownSellers:
 
     def __init__(self, platforms: Iterable[str] = (), *, strict: bool = True) -> None:
         self._known: dict[tuple[str, ...], Replacement] = {}
-        self._longest = 1
+        #: first word -> the lengths (in words) of the identifiers starting with it, longest first
+        self._lengths: dict[str, tuple[int, ...]] = {}
         #: Hosts of marketplaces (ebay.de, etsy.com): they identify nobody, even when a shop links to one.
         self._platforms = set(platforms)
         self._strict = strict
@@ -143,37 +144,56 @@ class KnownSellers:
     def _add(self, words: tuple[str, ...], replacement: Replacement) -> None:
         if words and len(words) <= _MAX_WORDS:
             self._known.setdefault(words, replacement)
-            self._longest = max(self._longest, len(words))
+            lengths = set(self._lengths.get(words[0], ())) | {len(words)}
+            self._lengths[words[0]] = tuple(sorted(lengths, reverse=True))
 
     def split(self, text: str, pseudonyms: Pseudonymiser) -> list[Segment]:
         """``text`` cut into plain pieces and the pseudonyms of the sellers it names."""
-        out: list[Segment] = []
-        position = 0
-        for start, end, replacement in self._matches(text):
-            out += [(text[position:start], False), (_pseudonym(pseudonyms, replacement), True)]
-            position = end
-        out.append((text[position:], False))
-        return [s for s in out if s[0]]
+        return split_text(text, (self,), pseudonyms)
 
     def mentions(self, text: str) -> bool:
-        return next(self._matches(text), None) is not None
+        return mentioned(text, (self,))
 
-    def _matches(self, text: str) -> Iterator[tuple[int, int, Replacement]]:
-        """Where known identifiers are: longest first, left to right, never overlapping."""
-        if not self._known:
-            return
-        matches = list(_WORD.finditer(text))
-        words = [fold(m.group()) for m in matches]
-        i = 0
-        while i < len(words):
-            for n in range(min(self._longest, len(words) - i), 0, -1):
+    def match_at(self, words: list[str], i: int) -> tuple[int, Replacement] | None:
+        """The longest identifier starting at word ``i``: its length in words and its replacement."""
+        for n in self._lengths.get(words[i], ()):  # most words start no identifier: one lookup
+            if i + n <= len(words):
                 replacement = self._known.get(tuple(words[i : i + n]))
                 if replacement is not None:
-                    yield matches[i].start(), matches[i + n - 1].end(), replacement
-                    i += n
-                    break
-            else:
-                i += 1
+                    return n, replacement
+        return None
+
+
+def _matches(text: str, indexes: Sequence[KnownSellers]) -> Iterator[tuple[int, int, Replacement]]:
+    """Where the indexes' identifiers are, left to right, never overlapping; an earlier index wins a tie."""
+    matches = list(_WORD.finditer(text))
+    words = [fold(m.group()) for m in matches]
+    i = 0
+    while i < len(words):
+        for index in indexes:
+            found = index.match_at(words, i)
+            if found is not None:
+                n, replacement = found
+                yield matches[i].start(), matches[i + n - 1].end(), replacement
+                i += n
+                break
+        else:
+            i += 1
+
+
+def split_text(text: str, indexes: Sequence[KnownSellers], pseudonyms: Pseudonymiser) -> list[Segment]:
+    """``text`` cut into plain pieces and the pseudonyms of the sellers the indexes know, in one reading."""
+    out: list[Segment] = []
+    position = 0
+    for start, end, replacement in _matches(text, indexes):
+        out += [(text[position:start], False), (_pseudonym(pseudonyms, replacement), True)]
+        position = end
+    out.append((text[position:], False))
+    return [s for s in out if s[0]]
+
+
+def mentioned(text: str, indexes: Sequence[KnownSellers]) -> bool:
+    return next(_matches(text, indexes), None) is not None
 
 
 def _pseudonym(pseudonyms: Pseudonymiser, replacement: Replacement) -> str:

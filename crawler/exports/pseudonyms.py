@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 import pycountry
 
 from crawler.exports import ExportError
-from crawler.exports.known_sellers import KnownSellers, Segment, SellerIdentity
+from crawler.exports.known_sellers import KnownSellers, Segment, SellerIdentity, mentioned, split_text
 from crawler.sites import site_key
 
 #: Environment variable naming the key file, when ``--key-file`` is not given.
@@ -82,6 +82,7 @@ class Pseudonymiser:
         #: Every seller of the database, found in any listing's text (not only the listing's own seller).
         self.known = known
         self._own: dict[SellerIdentity, KnownSellers] = {}
+        self._tokens: dict[tuple[str, str], str] = {}
 
     @property
     def key_id(self) -> str:
@@ -89,8 +90,15 @@ class Pseudonymiser:
         return hmac.new(self._key, b"phytowatch key id", hashlib.sha256).hexdigest()[:8]
 
     def token(self, kind: str, value: str) -> str:
-        digest = hmac.new(self._key, f"{kind}\x1f{value}".encode(), hashlib.sha256).hexdigest()
-        return f"pw:{kind}:{digest[:DIGEST_CHARS]}"
+        """``pw:<kind>:`` and the first 64 bits of HMAC-SHA256(key, kind, value), in hex."""
+        token = self._tokens.get((kind, value))
+        if token is None:
+            digest = hmac.new(self._key, f"{kind}\x1f{value}".encode(), hashlib.sha256).hexdigest()
+            token = f"pw:{kind}:{digest[:DIGEST_CHARS]}"
+            if len(self._tokens) > 200_000:  # a cache, not a store: keep memory bounded
+                self._tokens.clear()
+            self._tokens[(kind, value)] = token
+        return token
 
     def seller(self, marketplace: str, seller_key: str) -> str:
         return self.token("seller", f"{marketplace}\x1f{seller_key}")
@@ -122,9 +130,9 @@ class Pseudonymiser:
             segments += [(text[position : match.start()], False), (self._contact(match), True)]
             position = match.end()
         segments.append((text[position:], False))
-        for index in (self._own_index(identity) if identity else None, self.known):
-            if index:
-                segments = [piece for s in segments for piece in ([s] if s[1] else index.split(s[0], self))]
+        indexes = self._indexes(identity)
+        if indexes:
+            segments = [piece for s in segments for piece in ([s] if s[1] else split_text(s[0], indexes, self))]
         return "".join(text for text, _ in segments)
 
     def identifies(self, text: str | None, identity: SellerIdentity, *, across_sellers: bool = True) -> bool:
@@ -134,9 +142,7 @@ class Pseudonymiser:
         key = identity.seller_key
         if key and ("." in key or "/" in key) and site_key(text) == key.lower():
             return True  # a page of the seller's own shop
-        if self._own_index(identity).mentions(text):
-            return True
-        return across_sellers and self.known is not None and self.known.mentions(text)
+        return mentioned(text, self._indexes(identity) if across_sellers else (self._own_index(identity),))
 
     def _contact(self, match: re.Match[str]) -> str:
         value = match.group()
@@ -151,6 +157,11 @@ class Pseudonymiser:
             international = value.startswith("+") or value.startswith("00")
             return self.token("phone", "+" + digits.removeprefix("00") if international else digits)
         return self.token("domain", value.lower().removeprefix("www."))
+
+    def _indexes(self, identity: SellerIdentity | None) -> tuple[KnownSellers, ...]:
+        """The listing's own seller first (it wins a tie), then every known seller."""
+        own = (self._own_index(identity),) if identity is not None else ()
+        return own + ((self.known,) if self.known else ())
 
     def _own_index(self, identity: SellerIdentity) -> KnownSellers:
         index = self._own.get(identity)

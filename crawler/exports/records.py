@@ -13,6 +13,7 @@ from crawler.exports.hs_codes import HsMapping
 from crawler.exports.pseudonyms import Pseudonymiser, SellerIdentity
 
 _TAXON_KEYS = ("scientific_name", "eppo_code", "list_name", "status", "text")
+_LISTING, _TRADER, _DECISION = names(LISTING_FIELDS), names(TRADER_FIELDS), names(DECISION_FIELDS)
 
 
 class RecordMaker:
@@ -43,7 +44,7 @@ class RecordMaker:
                 trader_name=p.name(row["trader_name"]) if row.get("trader_name") else None,
                 taxa=[{**t, "text": p.scrub(t["text"], identity)} for t in taxa],
             )
-        return {name: record.get(name) for name in names(LISTING_FIELDS)}
+        return {name: record.get(name) for name in _LISTING}
 
     def trader(self, row: dict[str, Any]) -> dict[str, Any]:
         record = {**row, "format_version": FORMAT_VERSION}
@@ -58,7 +59,7 @@ class RecordMaker:
                 profile_url=p.url(row["profile_url"]) if row.get("profile_url") else None,
                 shop_website=p.url(row["shop_website"]) if row.get("shop_website") else None,
             )
-        return {name: record.get(name) for name in names(TRADER_FIELDS)}
+        return {name: record.get(name) for name in _TRADER}
 
     def decision(self, row: dict[str, Any]) -> dict[str, Any]:
         record = {**row, "format_version": FORMAT_VERSION}
@@ -72,7 +73,7 @@ class RecordMaker:
                 note=None,
                 reviewer=p.reviewer(row["reviewer"]) if row.get("reviewer") else None,
             )
-        return {name: record.get(name) for name in names(DECISION_FIELDS)}
+        return {name: record.get(name) for name in _DECISION}
 
 
 def _identity(row: dict[str, Any]) -> SellerIdentity:

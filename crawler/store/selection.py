@@ -48,11 +48,11 @@ class ListingSelection:
 
 
 #: The listings (``l``) of a selection, with their trader (``t``) and their latest decision (``d``).
-_JOINS = """
-    FROM listings l
+_TRADER_AND_DECISION = """
     LEFT JOIN traders t ON t.marketplace = l.marketplace AND t.seller_key = l.seller_key
     LEFT JOIN review_decisions d ON d.id = (SELECT max(id) FROM review_decisions WHERE listing = l.id)
 """
+_JOINS = "FROM listings l" + _TRADER_AND_DECISION
 _WHERE = """
     WHERE coalesce(l.risk_rank, 3) <= :max_rank
       AND (:since IS NULL OR l.last_seen >= :since)
@@ -100,15 +100,15 @@ _TRADERS = f"""
     ORDER BY listings_high DESC, listings_medium DESC, listings DESC, t.marketplace, t.seller_key
 """
 
+# From the decisions to their listings (not the other way round): a decision's listing is one row lookup.
 _DECISIONS = f"""
-    WITH selected AS (SELECT l.id {_FILTERED})
     SELECT r.id AS decision_id, r.decision, r.reason, r.note, r.reviewer, r.decided_at,
            l.marketplace, l.listing_id, l.url, l.seller_key,
            t.display_name AS trader_name, t.profile_url AS trader_profile_url, t.shop_website AS trader_website
     FROM review_decisions r
-    JOIN selected s ON s.id = r.listing
     JOIN listings l ON l.id = r.listing
-    LEFT JOIN traders t ON t.marketplace = l.marketplace AND t.seller_key = l.seller_key
+    {_TRADER_AND_DECISION}
+    {_WHERE}
     ORDER BY r.id
 """
 
