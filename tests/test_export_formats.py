@@ -189,3 +189,16 @@ def test_a_failed_xlsx_leaves_no_temporary_rows(database: Path, tmp_path: Path,
     with Store(database) as store, pytest.raises(RuntimeError):
         write_export(store, "xlsx", tmp_path / "x.xlsx")
     assert list(scratch.iterdir()) == []
+
+
+def test_xlsx_refuses_more_rows_than_excel_holds(database: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from crawler.export import ExportError
+    from crawler.exports import writers
+
+    monkeypatch.setattr(writers, "XLSX_MAX_ROWS", 4)  # Excel's 1,048,576, made small
+    with Store(database) as store:
+        assert len(read(write_export(store, "xlsx", tmp_path / "three.xlsx", ExportFilters(country="DE")))) == 3
+        with pytest.raises(ExportError, match="an XLSX sheet holds at most 3 listings; narrow the filters"):
+            write_export(store, "xlsx", tmp_path / "all.xlsx")
+    assert not (tmp_path / "all.xlsx").exists()

@@ -21,8 +21,9 @@ from crawler.exports.fields import Field, names
 
 #: Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-#: Excel's limit on the characters of one cell.
+#: Excel's limits: characters in a cell, rows in a sheet (the header row included).
 XLSX_CELL_LIMIT = 32_767
+XLSX_MAX_ROWS = 1_048_576
 
 
 @contextmanager
@@ -137,9 +138,12 @@ def write_xlsx(
             value = ILLEGAL_CHARACTERS_RE.sub("", value)
             if len(value) > XLSX_CELL_LIMIT:
                 value = value[: XLSX_CELL_LIMIT - 1] + "…"
-        c = WriteOnlyCell(sheet, value=value if value != "" else None)
-        if isinstance(value, str) and value:
-            c.data_type = "s"  # text, never a formula, whatever it starts with
+        if value == "":
+            return None
+        if not header and not (isinstance(value, str) and value.startswith("=")):
+            return value  # a plain value: openpyxl writes it fastest
+        c = WriteOnlyCell(sheet, value=value)
+        c.data_type = "s" if isinstance(value, str) else c.data_type  # text, never a formula
         if header:
             c.font = bold
         return c
@@ -153,6 +157,9 @@ def write_xlsx(
             sheet.append([cell(sheet, c, header=True) for c in columns])
             count = 0
             for record in records:
+                if count + 1 >= XLSX_MAX_ROWS:
+                    raise ExportError(f"an XLSX sheet holds at most {XLSX_MAX_ROWS - 1:,} {title}; narrow the "
+                                      "filters, or export CSV or JSON")  # fmt: skip
                 sheet.append([cell(sheet, record.get(c)) for c in columns])
                 count += 1
             counts[title] = count
