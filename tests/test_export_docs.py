@@ -73,3 +73,11 @@ def test_readme_export_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         assert result.exit_code == 0, (command, result.output)
     assert zipfile.ZipFile(tmp_path / "exports" / "rppo-2026-11.zip").testzip() is None
     assert (tmp_path / "exports" / "high-risk.xlsx").stat().st_size > 0
+
+
+def test_readme_hs_table_matches_the_mapping() -> None:
+    readme = (DOC.parent.parent / "README.md").read_text(encoding="utf-8")
+    hs = load_hs_mapping()
+    for category, codes in hs.codes_by_category.items():
+        also = hs.also_by_category.get(category, ())
+        assert f"| `{category}` | {', '.join(codes) or '–'} | {', '.join(also) or '–'} |" in readme
