@@ -174,12 +174,15 @@ EXPORT_FORMATS = ("csv", "json", "jsonl", "xlsx", "rppo")
               help="Key for --pseudonymise (default: $PHYTOWATCH_PSEUDONYM_KEY_FILE, else pseudonym_key_file in "
                    "phytowatch.toml); make one with 'phytowatch export-key FILE'.")
 @click.option("--include-evidence", is_flag=True, help="rppo only: add captured pages (WARC) and screenshots (PNG).")
+@click.option("--evidence-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where evidence files recorded with relative paths are (default: the database's folder).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="phytowatch.toml to use.")
 @_db_option
 @_officer_errors
 def export(fmt: str, output: Path, since: str | None, until: str | None, categories: tuple[str, ...],
            min_risk: str, decision: str | None, country: str | None, watch: str | None, pseudonymise: bool,
-           key_file: Path | None, include_evidence: bool, config_path: str | None, db: Path | None) -> None:
+           key_file: Path | None, include_evidence: bool, evidence_dir: Path | None, config_path: str | None,
+           db: Path | None) -> None:
     """Export stored listings with their trader, verdict and codes, riskiest first; or an RPPO package.
 
     Filters combine: --since 2026-11-01 --until 2026-11-30 --category seeds --country NL keeps the
@@ -204,7 +207,8 @@ def export(fmt: str, output: Path, since: str | None, until: str | None, categor
             raise click.ClickException(
                 f"no database at {database}: run 'phytowatch crawl' or 'phytowatch demo' first, or pass --db")
         with Store(database) as store:
-            result = run_export(store, fmt, output, filters, key, include_evidence=include_evidence)
+            result = run_export(store, fmt, output, filters, key, include_evidence=include_evidence,
+                                evidence_dir=evidence_dir)  # fmt: skip
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None
     if fmt == "rppo":

@@ -184,3 +184,12 @@ def test_cli_writes_a_package(database: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.strip() == f"RPPO package written to {out}: 5 listings, 4 traders, 4 decisions"
     assert zipfile.ZipFile(out).testzip() is None
+
+
+def test_cli_package_with_evidence(database: Path, tmp_path: Path, evidence: Path) -> None:
+    out = tmp_path / "with-evidence.zip"
+    result = CliRunner().invoke(main, ["export", "--db", str(database), "--format", "rppo", "--output", str(out),
+                                       "--decision", "confirm", "--include-evidence", "--evidence-dir", str(evidence)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("1 listings, 1 traders, 2 decisions, 1 evidence captures")
+    assert any(name.startswith("evidence/1-") for name in zipfile.ZipFile(out).namelist())
