@@ -188,6 +188,7 @@ def export(fmt: str, output: Path, since: str | None, until: str | None, categor
     Filters combine: --since 2026-11-01 --until 2026-11-30 --category seeds --country NL keeps the
     seed listings from Dutch traders (or shipped from the Netherlands) on offer in November.
 
+    \b
     Example: phytowatch export --format rppo --output rppo-2026-11.zip --min-risk high --since 2026-11-01 --pseudonymise
     """
     from crawler.export import ExportError, ExportFilters, key_file_to_use, load_key
