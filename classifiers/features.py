@@ -27,7 +27,7 @@ from typing import Any, Callable, cast
 import numpy as np
 from spacy.attrs import ORTH
 from spacy.ml.models.textcat import resize_and_set_ref
-from spacy.strings import hash_string  # type: ignore[attr-defined]  # Cython, not in the stubs
+from spacy.strings import hash_string
 from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import Logistic, Model, SparseLinear_v2, chain, resizable, with_cpu
@@ -143,7 +143,7 @@ def _extract_forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[Any
         batch_vals.append(counts)
     lengths = model.ops.asarray([len(k) for k in batch_keys], dtype="int32")
     keys = np.concatenate(batch_keys) if batch_keys else np.zeros(0, dtype=np.uint64)
-    vals = model.ops.asarray(np.concatenate(batch_vals) if batch_vals else np.zeros(0), dtype="f")  # type: ignore[arg-type]
+    vals = model.ops.asarray(np.concatenate(batch_vals) if batch_vals else np.zeros(0), dtype="f")
 
     def backprop(d_output: Any) -> list[Any]:
         return []
