@@ -222,6 +222,27 @@ def export(fmt: str, output: Path, since: str | None, until: str | None, categor
         click.echo(f"{result.counts['listings']} listings written to {output}" + (" (pseudonymised)" if key else ""))
 
 
+@main.command("export-key")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@_officer_errors
+def export_key(file: Path) -> None:
+    """Create the key of pseudonymised exports: 256 random bits, readable by you only.
+
+    Keep it with the NPPO and back it up: exports made with one key can be linked
+    to each other (the same trader has the same pseudonym), exports made with
+    another key cannot. An existing file is never overwritten.
+
+    Example: phytowatch export-key /etc/phytowatch/export.key
+    """
+    from crawler.export import ExportError, create_key_file
+
+    try:
+        create_key_file(file)
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"pseudonymisation key written to {file}; pass it with --key-file or set pseudonym_key_file")
+
+
 @main.command()
 @click.option("--url", required=True, help="The address the page was saved from: it picks the page module.")
 @click.option("--page", "page_name", help="Page module to use instead of guessing from the URL.")
@@ -510,24 +531,3 @@ def schedule_run_now(watch: str, config_path: str | None, watches_file: Path | N
                f" (log: {outcome.log_file})")
     if not outcome.ok:
         sys.exit(1)
-
-
-@main.command("export-key")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@_officer_errors
-def export_key(file: Path) -> None:
-    """Create the key of pseudonymised exports: 256 random bits, readable by you only.
-
-    Keep it with the NPPO and back it up: exports made with one key can be linked
-    to each other (the same trader has the same pseudonym), exports made with
-    another key cannot. An existing file is never overwritten.
-
-    Example: phytowatch export-key /etc/phytowatch/export.key
-    """
-    from crawler.export import ExportError, create_key_file
-
-    try:
-        create_key_file(file)
-    except ExportError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"pseudonymisation key written to {file}; pass it with --key-file or set pseudonym_key_file")
