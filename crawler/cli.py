@@ -10,6 +10,7 @@ import json
 import shutil
 import sys
 import tempfile
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
@@ -147,6 +148,16 @@ def classify(source: Path, target: Path) -> None:
     click.echo(f"{report.written} listings classified into {target}")
     if report.problems:
         raise click.ClickException(f"{len(report.problems)} input lines could not be classified")
+
+
+def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--since`` as an ISO date or timestamp, checked before anything is opened."""
+    if value is None:
+        return None
+    try:
+        return (datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-11-01", param_hint="--since") from None
 
 
 EXPORT_FORMATS = ("csv", "json", "jsonl", "xlsx", "rppo")
