@@ -122,4 +122,4 @@ def export_rows(
         row["taxa"] = [
             {k: t.get(k) for k in ("scientific_name", "eppo_code", "list_name", "status", "text")} for t in row["taxa"]
         ]
-        yield {column: row[column] for column in EXPORT_COLUMNS}
+        yield {column: row.get(column) for column in EXPORT_COLUMNS}
