@@ -32,6 +32,8 @@ class Config:
     home_country: str | None = None
     #: Where exports are written by default.
     export_dir: str = "exports"
+    #: The key of pseudonymised exports (``phytowatch export --pseudonymise``); made by ``phytowatch export-key``.
+    pseudonym_key_file: str | None = None
     #: The watches file: what ``phytowatch schedule`` crawls, and when.
     watches: str = "watches.toml"
     #: The scheduler's own files (job store, crawl logs, locks); default: ``<database>-state/`` beside the database.

@@ -83,7 +83,8 @@ def test_a_second_night_reads_only_the_item_pages_that_are_due(corpus: Path, tmp
     arguments = {"query": "charizard", "max_pages": "1"}
     item_hits = []
     with LocalServer(routes) as server:
-        for settings in ({}, {}, {"PHYTOWATCH_RECRAWL_DAYS": json.dumps(dict.fromkeys(("high", "medium", "low", "none"), 0))}):
+        every_night = {"PHYTOWATCH_RECRAWL_DAYS": json.dumps(dict.fromkeys(("high", "medium", "low", "none"), 0))}
+        for settings in ({}, {}, every_night):
             before = sum(n for path, n in server.hits.items() if path.startswith("/itm/"))
             result = run_scrapy("ebay", {**arguments, "site": server.url}, db, settings)
             assert result.returncode == 0, result.stderr[-3000:]

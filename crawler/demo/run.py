@@ -28,7 +28,7 @@ from crawler.demo.days import DemoDays
 from crawler.demo.server import start_demo_server
 from crawler.export import write_export
 from crawler.runner import CrawlJob, CrawlOutcome, project_settings, run_crawls
-from crawler.store import HISTORY_CHANGES, Store, StoreStats, export_rows, riskiest_traders, run_changes, store_stats
+from crawler.store import HISTORY_CHANGES, Store, StoreStats, riskiest_traders, run_changes, store_stats
 
 #: The demo marketplace is our own server on loopback: no politeness delay is owed to it.
 LOOPBACK_SETTINGS: dict[str, Any] = {
@@ -91,7 +91,7 @@ def summarise(db: Path, export_dir: Path, outcomes: list[CrawlOutcome]) -> DemoR
         exports = []
         for fmt in ("csv", "json"):
             path = export_dir / f"listings.{fmt}"
-            write_export(export_rows(store), fmt, path)
+            write_export(store, fmt, path)
             exports.append(path)
     return DemoReport(outcomes, stats, traders, exports)
 

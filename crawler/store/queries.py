@@ -6,11 +6,11 @@ the demo summary and the exports share one set of queries.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Iterator
 
 from classifiers import RISK_LEVELS, risk_rank
+from crawler.store.selection import ListingSelection, selected_listings
 from crawler.store.store import Store
 
 #: Columns of an exported listing row, in order.
@@ -117,33 +117,17 @@ def riskiest_traders(store: Store, limit: int = 10) -> list[dict[str, Any]]:
 def export_rows(
     store: Store, *, min_risk: str = "none", since: str | None = None
 ) -> Iterator[dict[str, Any]]:
-    """Listings with their trader and verdict, riskiest first, for CSV/JSON exports.
+    """Listings with their trader and verdict, riskiest first, as :data:`EXPORT_COLUMNS`.
 
     ``min_risk`` keeps listings at that level or above; ``since`` (ISO date or
-    timestamp) keeps listings seen on or after it.
+    timestamp) keeps listings seen on or after it. The exports themselves
+    (:mod:`crawler.export`) take more filters and more fields.
     """
-    max_rank = risk_rank(min_risk)
-    sql = """
-        SELECT l.marketplace, l.listing_id, l.url, l.title, l.price, l.currency, l.available,
-               l.quantity_available, l.quantity_sold, l.ships_from, l.seller_key,
-               t.display_name AS trader_name, t.country AS trader_country,
-               l.categories, coalesce(l.risk, 'none') AS risk, l.needs_review, c.taxa,
-               l.model_version, l.search_query, l.first_seen, l.last_seen, l.times_seen, l.delisted_at
-        FROM listings l
-        LEFT JOIN traders t ON t.marketplace = l.marketplace AND t.seller_key = l.seller_key
-        LEFT JOIN classifications c ON c.listing = l.id AND c.model_version = l.model_version
-        WHERE coalesce(l.risk_rank, 3) <= ? AND (? IS NULL OR l.last_seen >= ?)
-        ORDER BY coalesce(l.risk_rank, 3), l.last_seen DESC, l.id
-    """
-    for row in store.db.query(sql, [max_rank, since, since]):
-        row["categories"] = json.loads(row["categories"] or "[]")
+    for row in selected_listings(store, ListingSelection(max_risk_rank=risk_rank(min_risk), since=since)):
         row["taxa"] = [
-            {k: t.get(k) for k in ("scientific_name", "eppo_code", "list_name", "status", "text")}
-            for t in json.loads(row["taxa"] or "[]")
+            {k: t.get(k) for k in ("scientific_name", "eppo_code", "list_name", "status", "text")} for t in row["taxa"]
         ]
-        row["available"] = None if row["available"] is None else bool(row["available"])
-        row["needs_review"] = bool(row["needs_review"])
-        yield row
+        yield {column: row.get(column) for column in EXPORT_COLUMNS}
 
 
 #: History changes a night can bring, in the order a summary shows them.
