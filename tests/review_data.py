@@ -91,3 +91,43 @@ def add_accounts(path: Path) -> None:
     with Store(path) as store:
         add_user(store, "anna", "admin", PASSWORD)
         add_user(store, "ben", "reviewer", PASSWORD)
+
+
+def make_app(db: Path, **settings: Any) -> Any:
+    """The review app over ``db`` (plain-http cookies unless ``secure_cookies=True``)."""
+    from crawler.review import ReviewSettings, create_app
+
+    settings.setdefault("secure_cookies", False)
+    return create_app(ReviewSettings(database=db, **settings))
+
+
+def sign_in(client: Any, name: str = "anna", password: str = PASSWORD, *, secure: bool = False) -> Any:
+    """Sign in through the login form (its CSRF cookie and field), as a browser does."""
+    from crawler.review.security import login_cookie
+
+    client.get("/login")
+    cookie = client.get_cookie(login_cookie(secure))
+    token = cookie.value if cookie else ""
+    return client.post("/login", data={"name": name, "password": password, "csrf_token": token})
+
+
+def csrf_token(client: Any, path: str = "/queue") -> str:
+    """The CSRF token the forms of a page carry."""
+    import re
+
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).get_data(as_text=True))
+    assert found, f"no CSRF token on {path}"
+    return found.group(1)
+
+
+def tiny_png(rgb: tuple[int, int, int] = (31, 107, 58)) -> bytes:
+    """A valid 1x1 PNG of one colour."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00" + bytes(rgb))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")

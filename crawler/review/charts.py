@@ -9,6 +9,7 @@ like any other text, and colours are SVG presentation attributes, not CSS.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterable
 
 #: Okabe-Ito colours (readable with the common colour-vision deficiencies), then greys.
 PALETTE: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
@@ -66,11 +67,17 @@ def nice_max(value: float) -> int:
         step *= 10
 
 
+def _label_room(labels: Iterable[str]) -> int:
+    """Pixels left of horizontal bars for their labels (11 px text: about 6.5 px a character)."""
+    return int(min(220, max(40, 12 + 6.5 * max((len(label) for label in labels), default=0))))
+
+
 def _y_axis(chart: Chart, top: float, bottom: float, left: float, right: float, peak: int) -> None:
     for fraction in (0, 0.5, 1):
         y = bottom - (bottom - top) * fraction
         chart.grid.append(Line(left, y, right, y))
-        chart.labels.append(Label(left - 6, y + 4, f"{peak * fraction:,.0f}", "end"))
+        value = peak * fraction
+        chart.labels.append(Label(left - 6, y + 4, f"{value:,.0f}" if value == int(value) else f"{value:,.1f}", "end"))
 
 
 def stacked_columns(
@@ -98,7 +105,7 @@ def stacked_columns(
 
 def horizontal_bars(title: str, items: list[tuple[str, int]], colour: str = PALETTE[0], width: int = 480) -> Chart:
     """One bar per (label, value), longest first as given."""
-    row, top, left, right = 24, 8, 64, width - 60
+    row, top, left, right = 24, 8, _label_room(name for name, _ in items), width - 60
     chart = Chart(title, width, top + row * max(len(items), 1) + 8, empty=not items)
     peak = max((v for _, v in items), default=0) or 1
     for i, (name, value) in enumerate(items):
@@ -114,7 +121,7 @@ def stacked_bars(
     title: str, rows: list[str], series: dict[str, list[int]], colours: dict[str, str], width: int = 480
 ) -> Chart:
     """Horizontal bars stacked by series (e.g. traders per country, by risk)."""
-    row, top, left, right = 24, 8, 64, width - 60
+    row, top, left, right = 24, 8, _label_room(rows), width - 60
     chart = Chart(title, width, top + row * max(len(rows), 1) + 8, legend=[(colours[s], s) for s in series])
     totals = [sum(values[i] for values in series.values()) for i in range(len(rows))]
     chart.empty = not any(totals)
@@ -145,7 +152,7 @@ def line_chart(title: str, points: list[tuple[str, int]], colour: str = PALETTE[
         coords.append(f"{x:.1f},{y:.1f}")
         chart.dots.append(Rect(x - 3, y - 3, 6, 6, colour, f"{name}: {value:,}"))
         if i % max(1, len(points) // 6) == 0 or i == len(points) - 1:
-            chart.labels.append(Label(x, bottom + 16, name, "middle"))
+            chart.labels.append(Label(x, bottom + 16, name, "end" if i == len(points) - 1 else "middle"))
     chart.polyline = " ".join(coords)
     return chart
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
@@ -11,12 +12,18 @@ from crawler.review.app import settings, store
 from crawler.review.security import login_cookie, new_token, safe_next, session_cookie
 
 blueprint = Blueprint("auth", __name__)
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
 def _login_page(message: str | None = None, status: int = 200, name: str = "") -> Any:
-    """The sign-in form with a fresh CSRF token in its cookie and in the form."""
+    """The sign-in form with the browser's sign-in CSRF token in its cookie and in the form.
+
+    A browser keeps its token while it has one: a second sign-in page loading meanwhile
+    (another tab, the favicon's redirect) must not invalidate the form already shown.
+    """
     review = settings()
-    g.login_token = new_token()
+    existing = request.cookies.get(login_cookie(review.secure_cookies)) or ""
+    g.login_token = existing if _TOKEN.fullmatch(existing) else new_token()
     page = render_template("login.html", message=message, name=name, next=safe_next(request.values.get("next")))
     response = make_response(page, status)
     response.set_cookie(login_cookie(review.secure_cookies), g.login_token, httponly=True, secure=review.secure_cookies,

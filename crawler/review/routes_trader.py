@@ -27,7 +27,7 @@ def trader(marketplace: str, seller_key: str, error: str | None = None, status: 
         RISK_COLOURS,
         width=560,
     )
-    return render_template("trader.html", v=view, t=view["trader"], chart=chart, statuses=FOLLOWUP_STATUSES,
+    return render_template("trader.html", v=view, t=view["trader"], category_chart=chart, statuses=FOLLOWUP_STATUSES,
                            error=error), status  # fmt: skip
 
 
