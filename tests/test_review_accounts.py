@@ -152,3 +152,17 @@ def test_serve_refuses_a_missing_database_in_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 1
     assert result.output.startswith("Error: no database at ") and len(result.output.splitlines()) == 1
+
+
+def test_the_commands_have_examples_and_the_readme_documents_every_serve_option() -> None:
+    runner = CliRunner()
+    for command in (["serve"], ["users", "add"], ["users", "list"], ["users", "password"], ["users", "disable"]):
+        assert "Example: phytowatch" in runner.invoke(main, [*command, "--help"]).output, command
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Review web app"):readme.index("## How it is built")]
+    serve = main.get_command(None, "serve")  # type: ignore[arg-type]
+    assert serve is not None
+    for option in serve.params:
+        for flag in option.opts:
+            if flag.startswith("--"):
+                assert f"`{flag}" in section, flag

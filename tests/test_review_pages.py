@@ -250,15 +250,26 @@ def test_the_evidence_section_uses_crawler_evidence_when_installed(
                                   None, None, None, str(tmp_path / "secret.txt"), None, "timeout", "anna")]  # fmt: skip
     module = types.ModuleType("crawler.evidence")
     module.evidence_for = lambda store, listing: [r for r in records if r.listing == listing]  # type: ignore[attr-defined]
-    module.capture_evidence = lambda store, listing, **kw: captured.append((listing, kw["captured_by"]))  # type: ignore[attr-defined]
+    module.capture_evidence = lambda store, listing, **kw: captured.append(  # type: ignore[attr-defined]
+        (listing, kw["captured_by"], kw["evidence_dir"])
+    )
     monkeypatch.setitem(sys.modules, "crawler.evidence", module)
     page = client.get(f"/listings/{ids['hyacinth']}").get_data(as_text=True)
-    assert "Capture the page as evidence now" in page and "ab" * 32 in page and "timeout" in page
+    assert "Capture the page as evidence again" in page and "ab" * 32 in page and "timeout" in page
     shot = client.get(f"/listings/{ids['hyacinth']}/evidence/1/png")
     assert shot.status_code == 200 and shot.mimetype == "image/png"
     assert client.get(f"/listings/{ids['hyacinth']}/evidence/2/png").status_code == 404  # outside the folder
     assert client.get(f"/listings/{ids['hyacinth']}/evidence/1/warc").status_code == 404
     assert client.get(f"/listings/{ids['tulips']}/evidence/1/png").status_code == 404  # not this listing's
     token = csrf_token(client, f"/listings/{ids['hyacinth']}")
+    worker = client.application.extensions["phytowatch_capture"]
     assert client.post(f"/listings/{ids['hyacinth']}/evidence", data={"csrf_token": token}).status_code == 303
-    assert captured == [(ids["hyacinth"], "anna")]
+    worker.wait()
+    assert captured == [(ids["hyacinth"], "anna", folder)]
+    # Confirming a listing captures it (in the background); so does a bulk confirmation, once per listing.
+    client.post(f"/listings/{ids['tulips']}/decide", data={"csrf_token": token, "decision": "confirm"})
+    seeds = {"csrf_token": token, "decision": "confirm", "upto": str(max(ids.values())), "count": "2"}
+    assert client.post("/queue/bulk?category=seeds", data=seeds).status_code == 303
+    client.post(f"/listings/{ids['mango']}/decide", data={"csrf_token": token, "decision": "refer"})  # not captured
+    worker.wait()
+    assert sorted(c[0] for c in captured[1:]) == sorted([ids["tulips"], ids["tomato"], ids["hostile"]])

@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from crawler.config import Config, state_dir_for, user_agent
 from crawler.review.accounts import session_for
+from crawler.review.capture import CaptureWorker
 from crawler.review.security import SAFE_METHODS, add_security_headers, login_cookie, session_cookie, tokens_match
 from crawler.store import Store
 
@@ -67,6 +68,14 @@ def settings() -> ReviewSettings:
     return value
 
 
+def capture_worker() -> CaptureWorker:
+    """The app's evidence-capture worker (captures nothing where evidence capture is not installed)."""
+    from flask import current_app
+
+    worker: CaptureWorker = current_app.extensions["phytowatch_capture"]
+    return worker
+
+
 def store() -> Store:
     """This request's store, opened on first use and closed when the request ends."""
     if g.get("store") is None:
@@ -84,6 +93,7 @@ def create_app(review: ReviewSettings) -> Flask:
     app.config.update(REVIEW=review, MAX_CONTENT_LENGTH=1024 * 1024, TEMPLATES_AUTO_RELOAD=False)
     app.jinja_env.autoescape = True  # every template, whatever its name
     app.extensions["phytowatch_cache"] = {}
+    app.extensions["phytowatch_capture"] = CaptureWorker(review.database, review.evidence_folder)
     if review.trusted_proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, g, redirect, render_template, request, send_file, url_for
 
-from crawler.review.app import settings, store
+from crawler.review.app import capture_worker, settings, store
 from crawler.review.charts import sparkline
-from crawler.review.decisions import CONFIRM_REASONS, DECISIONS, DecisionError, check_decision, decide
+from crawler.review.decisions import CONFIRM, CONFIRM_REASONS, DECISIONS, DecisionError, check_decision, decide
 from crawler.review.images import ImageCache, ImageError
 from crawler.review.listing import evidence_capture_available, image_urls, listing_view
 
@@ -34,6 +34,7 @@ def listing(listing_id: int, error: str | None = None, status: int = 200) -> Any
         price_chart=sparkline("Price over time", prices),
         shown_images=min(view.images, SHOWN_IMAGES),
         can_capture=evidence_capture_available(),
+        capturing=capture_worker().is_pending(listing_id),
         error=error,
     ), status
 
@@ -46,6 +47,8 @@ def decide_listing(listing_id: int) -> Any:
         decide(store(), listing_id, decision, g.session.user.name)
     except DecisionError as exc:
         return listing(listing_id, str(exc), 400)
+    if decision.decision == CONFIRM:
+        capture_worker().submit([listing_id], g.session.user.name)  # listings vanish: keep the page as it is now
     return redirect(url_for("listing.listing", listing_id=listing_id, decided=decision.decision) + "#decisions",
                     code=303)  # fmt: skip
 
@@ -72,14 +75,12 @@ def image(listing_id: int, number: int) -> Any:
 
 @blueprint.route("/listings/<int:listing_id>/evidence", methods=["POST"])
 def capture(listing_id: int) -> Any:
-    """Capture the listing's page as evidence now (when this installation has evidence capture)."""
+    """Capture the listing's page as evidence, in the background (when this installation has evidence capture)."""
     if not evidence_capture_available():
         abort(404, "Evidence capture is not installed.")
-    from crawler.evidence import capture_evidence  # type: ignore[import-not-found,unused-ignore]
-
     if store().conn.execute("SELECT 1 FROM listings WHERE id = ?", (listing_id,)).fetchone() is None:
         abort(404, f"There is no listing {listing_id}.")
-    capture_evidence(store(), listing_id, evidence_dir=settings().evidence_folder, captured_by=g.session.user.name)
+    capture_worker().submit([listing_id], g.session.user.name)
     return redirect(url_for("listing.listing", listing_id=listing_id) + "#evidence", code=303)
 
 

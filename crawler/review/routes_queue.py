@@ -12,9 +12,9 @@ from typing import Any
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, url_for
 
 from classifiers.types import CATEGORIES, RISK_LEVELS
-from crawler.review.app import store
+from crawler.review.app import capture_worker, store
 from crawler.review.dashboard import cached
-from crawler.review.decisions import CONFIRM_REASONS, DECISIONS, DecisionError, check_decision, decide_bulk
+from crawler.review.decisions import CONFIRM, CONFIRM_REASONS, DECISIONS, DecisionError, check_decision, decide_bulk
 from crawler.review.exports import applied_filters, export_formats, export_suffix, write_queue_export
 from crawler.review.queue import (
     BULK_LIMIT,
@@ -124,6 +124,8 @@ def bulk() -> Any:
         return render_template("bulk.html", filters=filters, count=len(ids), upto=upto, limit=BULK_LIMIT,
                                decisions=DECISIONS, confirm_reasons=CONFIRM_REASONS, error=error), 400  # fmt: skip
     done = decide_bulk(store(), ids, decision, g.session.user.name)
+    if decision.decision == CONFIRM:
+        capture_worker().submit(ids, g.session.user.name)
     return redirect(url_for("overview.audit", done=done), code=303)
 
 
