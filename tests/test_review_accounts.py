@@ -9,8 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from crawler.cli import main
+from crawler.review import accounts
 from crawler.review.accounts import (
     FAILURE_WINDOW,
+    MAX_ADDRESS_FAILURES,
     SESSION_IDLE,
     SESSION_MAX,
     AccountError,
@@ -78,6 +80,18 @@ def test_the_throttle_lifts_after_the_window(store: Store) -> None:
     assert authenticate(store, "anna", PASSWORD, "192.0.2.1", now=T0 + FAILURE_WINDOW + timedelta(seconds=1))
     # A success clears this address's failures.
     assert store.conn.execute("SELECT count(*) FROM login_failures").fetchone()[0] == 0
+
+
+def test_one_address_trying_many_names_is_throttled_as_a_whole(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert MAX_ADDRESS_FAILURES == 50
+    monkeypatch.setattr(accounts, "MAX_ADDRESS_FAILURES", 9)  # 9 argon2 checks instead of 50
+    add_user(store, "anna", "reviewer", PASSWORD)
+    for n in range(9):
+        with pytest.raises(SignInRefused if n < 8 else SignInThrottled):
+            authenticate(store, f"guess{n // 4}", "wrong", "198.51.100.9", now=T0)  # 4 a name: under the account limit
+    with pytest.raises(SignInThrottled, match="Too many failed sign-ins from your address: try again in 15 minutes"):
+        authenticate(store, "anna", PASSWORD, "198.51.100.9", now=T0)
+    assert authenticate(store, "anna", PASSWORD, "198.51.100.10", now=T0)  # other addresses are not affected
 
 
 def test_a_disabled_account_cannot_sign_in_and_loses_its_sessions(store: Store) -> None:

@@ -23,6 +23,9 @@ MIN_PASSWORD_LENGTH = 12
 #: Failed sign-ins of one account from one address within FAILURE_WINDOW before sign-in is refused.
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
+#: Failed sign-ins from one address, whatever the account, before that address is refused: trying many
+#: names must not cost the server an argon2 hash each without end.
+MAX_ADDRESS_FAILURES = 50
 #: A session ends after this long without a request, and in any case after SESSION_MAX.
 SESSION_IDLE = timedelta(hours=8)
 SESSION_MAX = timedelta(hours=12)
@@ -42,15 +45,12 @@ class SignInRefused(AccountError):
 
 
 class SignInThrottled(AccountError):
-    """Too many failures for this account from this address."""
+    """Too many failures for this account from this address (or from this address at all)."""
 
-    def __init__(self, minutes: int) -> None:
+    def __init__(self, minutes: int, whom: str = "for this account from your address") -> None:
         self.minutes = minutes
-        super().__init__(
-            f"Too many failed sign-ins for this account from your address: try again in {minutes} minute"
-            + ("s" if minutes != 1 else "")
-            + "."
-        )
+        plural = "s" if minutes != 1 else ""
+        super().__init__(f"Too many failed sign-ins {whom}: try again in {minutes} minute{plural}.")
 
 
 @dataclass(frozen=True)
@@ -165,16 +165,34 @@ def _existing(store: Store, name: str) -> User:
 
 def throttled_minutes(store: Store, name: str, ip: str, now: datetime | None = None) -> int:
     """Minutes until this account may be tried again from ``ip`` (0: it may be tried now)."""
-    now = now or _now()
+    return _blocked_for(store, "name = ? AND ip = ?", (name.lower(), ip), MAX_FAILURES, now or _now())
+
+
+def address_throttled_minutes(store: Store, ip: str, now: datetime | None = None) -> int:
+    """Minutes until any account may be tried again from ``ip``."""
+    return _blocked_for(store, "ip = ?", (ip,), MAX_ADDRESS_FAILURES, now or _now())
+
+
+def _blocked_for(store: Store, where: str, key: tuple[str, ...], limit: int, now: datetime) -> int:
+    """Minutes until the ``limit``-th latest failure matching ``where`` leaves the window (0: fewer failures)."""
     row = store.conn.execute(
-        "SELECT failed_at FROM login_failures WHERE name = ? AND ip = ? AND failed_at > ?"
+        f"SELECT failed_at FROM login_failures WHERE {where} AND failed_at > ?"
         " ORDER BY failed_at DESC LIMIT 1 OFFSET ?",
-        (name.lower(), ip, _iso(now - FAILURE_WINDOW), MAX_FAILURES - 1),
+        (*key, _iso(now - FAILURE_WINDOW), limit - 1),
     ).fetchone()
     if row is None:
         return 0
     free_at = datetime.fromisoformat(row[0]) + FAILURE_WINDOW
     return max(1, -(-int((free_at - now).total_seconds()) // 60))
+
+
+def _check_throttles(store: Store, name: str, ip: str, now: datetime) -> None:
+    minutes = throttled_minutes(store, name, ip, now)
+    if minutes:
+        raise SignInThrottled(minutes)
+    minutes = address_throttled_minutes(store, ip, now)
+    if minutes:
+        raise SignInThrottled(minutes, "from your address")
 
 
 def authenticate(store: Store, name: str, password: str, ip: str, now: datetime | None = None) -> User:
@@ -184,9 +202,7 @@ def authenticate(store: Store, name: str, password: str, ip: str, now: datetime 
     throttle of that name from that address, and all of them read the same.
     """
     now = now or _now()
-    minutes = throttled_minutes(store, name, ip, now)
-    if minutes:
-        raise SignInThrottled(minutes)
+    _check_throttles(store, name, ip, now)
     row = store.conn.execute(
         "SELECT id, name, role, password_hash, disabled_at FROM users WHERE name = ?", (name,)
     ).fetchone()
@@ -202,13 +218,11 @@ def authenticate(store: Store, name: str, password: str, ip: str, now: datetime 
                 "INSERT INTO login_failures (name, ip, failed_at) VALUES (?, ?, ?)", (name.lower(), ip, _iso(now))
             )
             conn.execute("DELETE FROM login_failures WHERE failed_at < ?", (_iso(now - timedelta(days=1)),))
-        minutes = throttled_minutes(store, name, ip, now)
-        if minutes:
-            raise SignInThrottled(minutes)
+        _check_throttles(store, name, ip, now)
         raise SignInRefused("Wrong account name or password.")
     user = User(row[0], row[1], row[2])
     with store.transaction() as conn:
-        conn.execute("DELETE FROM login_failures WHERE name = ? AND ip = ?", (name.lower(), ip))
+        conn.execute("DELETE FROM login_failures WHERE name = ? AND ip = ?", (name.lower(), ip))  # the others stay
         if _hasher.check_needs_rehash(stored_hash):
             conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (_hasher.hash(password), user.id))
     return user

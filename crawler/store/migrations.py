@@ -264,6 +264,7 @@ def m008_review_app(db: sqlite_utils.Database) -> None:
         """
     )
     db.execute("CREATE INDEX idx_login_failures ON login_failures (name, ip, failed_at)")
+    db.execute("CREATE INDEX idx_login_failures_address ON login_failures (ip, failed_at)")
     db.execute(
         """
         CREATE TABLE trader_followups (
