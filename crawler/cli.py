@@ -507,6 +507,7 @@ def serve(host: str, port: int, db: Path | None, config_path: str | None, insecu
         database=database.resolve(),
         secure_cookies=not insecure_cookies,
         state_dir=Path(config.state_dir) if config.state_dir else None,
+        evidence_dir=Path(evidence) if (evidence := getattr(config, "evidence_dir", None)) else None,
         allow_private_images=allow_private_images,
         trusted_proxies=trusted_proxies,
         contact=config.contact,

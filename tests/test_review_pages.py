@@ -239,13 +239,14 @@ def test_the_evidence_section_uses_crawler_evidence_when_installed(
     client: Any, db: Path, tmp_path: Path, ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A stand-in module with the agreed interface: the page lists records and serves files from the evidence folder."""
-    folder = tmp_path / "review-state" / "evidence"
-    folder.mkdir(parents=True)
-    (folder / "1.png").write_bytes(b"\x89PNG\r\n\x1a\nfake")
+    folder = tmp_path / "review-evidence"  # beside review.db, as crawler.evidence keeps it
+    (folder / str(ids["hyacinth"])).mkdir(parents=True)
+    shot = folder / str(ids["hyacinth"]) / "1.png"  # absolute, in a folder per listing, as crawler.evidence writes
+    shot.write_bytes(b"\x89PNG\r\n\x1a\nfake")
     (tmp_path / "secret.txt").write_text("not evidence")
     captured: list[tuple[int, str]] = []
     records = [FakeEvidenceRecord(1, ids["hyacinth"], "https://ebay.de/item/hyacinth", "2026-11-02T09:00:00+00:00",
-                                  200, None, None, "1.png", "ab" * 32, None, "anna"),
+                                  200, None, None, str(shot), "ab" * 32, None, "anna"),
                FakeEvidenceRecord(2, ids["hyacinth"], "https://ebay.de/item/hyacinth", "2026-11-02T09:05:00+00:00",
                                   None, None, None, str(tmp_path / "secret.txt"), None, "timeout", "anna")]  # fmt: skip
     module = types.ModuleType("crawler.evidence")
@@ -256,8 +257,8 @@ def test_the_evidence_section_uses_crawler_evidence_when_installed(
     monkeypatch.setitem(sys.modules, "crawler.evidence", module)
     page = client.get(f"/listings/{ids['hyacinth']}").get_data(as_text=True)
     assert "Capture the page as evidence again" in page and "ab" * 32 in page and "timeout" in page
-    shot = client.get(f"/listings/{ids['hyacinth']}/evidence/1/png")
-    assert shot.status_code == 200 and shot.mimetype == "image/png"
+    served = client.get(f"/listings/{ids['hyacinth']}/evidence/1/png")
+    assert served.status_code == 200 and served.mimetype == "image/png"
     assert client.get(f"/listings/{ids['hyacinth']}/evidence/2/png").status_code == 404  # outside the folder
     assert client.get(f"/listings/{ids['hyacinth']}/evidence/1/warc").status_code == 404
     assert client.get(f"/listings/{ids['tulips']}/evidence/1/png").status_code == 404  # not this listing's

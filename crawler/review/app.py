@@ -35,7 +35,7 @@ class ReviewSettings:
     secure_cookies: bool = True
     #: The scheduler's state folder, under which the image cache lives (default: beside the database).
     state_dir: Path | None = None
-    #: Where captured evidence lives (default: ``<state_dir>/evidence``).
+    #: Where captured evidence lives (default: ``<database>-evidence/`` beside the database, as crawler.evidence).
     evidence_dir: Path | None = None
     #: Fetch listing images from loopback and private addresses too (tests, the demo marketplace).
     allow_private_images: bool = False
@@ -53,7 +53,7 @@ class ReviewSettings:
 
     @property
     def evidence_folder(self) -> Path:
-        return self.evidence_dir or self.state / "evidence"
+        return self.evidence_dir or self.database.with_name(f"{self.database.stem}-evidence")
 
     @property
     def user_agent(self) -> str:
