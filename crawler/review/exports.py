@@ -26,6 +26,15 @@ def _export() -> Any:
     return export
 
 
+def export_errors() -> tuple[type[Exception], ...]:
+    """The errors an export raises for a filter it refuses (shown to the officer, not a server error)."""
+    try:
+        from crawler.exports import ExportError  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return (ValueError,)
+    return (ExportError, ValueError)
+
+
 def export_formats() -> list[tuple[str, str]]:
     """(format, label) pairs the export button offers."""
     export = _export()

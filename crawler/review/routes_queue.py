@@ -15,7 +15,7 @@ from classifiers.types import CATEGORIES, RISK_LEVELS
 from crawler.review.app import capture_worker, store
 from crawler.review.dashboard import cached
 from crawler.review.decisions import CONFIRM, CONFIRM_REASONS, DECISIONS, DecisionError, check_decision, decide_bulk
-from crawler.review.exports import applied_filters, export_formats, export_suffix, write_queue_export
+from crawler.review.exports import applied_filters, export_errors, export_formats, export_suffix, write_queue_export
 from crawler.review.queue import (
     BULK_LIMIT,
     STATUSES,
@@ -141,6 +141,9 @@ def export() -> Any:
         path = write_queue_export(store(), fmt, filters, folder)
         response = send_file(path, as_attachment=True,
                              download_name=f"phytowatch-{time.strftime('%Y%m%d-%H%M%S')}.{export_suffix(fmt)}")
+    except export_errors() as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        abort(400, f"The export refused the filter: {exc}")
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
