@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from crawler.review import queue as queue_module
+from crawler.review.listing import evidence_capture_available
 from crawler.store import Store
 from tests.review_data import PASSWORD, add_accounts, build_store, csrf_token, make_app, sign_in
 
@@ -52,7 +53,10 @@ def test_the_listing_page_shows_fields_evidence_history_and_trader(client: Any, 
     assert "6.75 EUR" in page and "7.50 EUR" in page
     assert 'href="/traders/ebay.de/pondshop"' in page
     assert "Fresh mango box 4 kg" in page and "Garden hose 20 m" in page  # the trader's other listings
-    assert "Evidence capture is not installed" in page
+    if evidence_capture_available():
+        assert "No evidence captured yet." in page and "Capture the page as evidence again" in page
+    else:
+        assert "Evidence capture is not installed" in page
     assert client.get("/listings/424242").status_code == 404
 
 
