@@ -222,6 +222,13 @@ def test_cookies_are_httponly_samesite_and_secure_when_configured(db: Path) -> N
     assert any(c.startswith("phytowatch_session=") and "HttpOnly" in c and "Secure" not in c for c in cookie)
 
 
+def test_the_login_page_warns_when_secure_cookies_cannot_work(db: Path) -> None:
+    client = make_app(db, secure_cookies=True).test_client()
+    assert "signing in\n    will not stick" in client.get("/login", base_url="http://review.nppo.example").get_data(as_text=True)
+    for base in ("http://127.0.0.1:8000", "http://localhost", "https://review.nppo.example"):
+        assert "will not stick" not in client.get("/login", base_url=base).get_data(as_text=True), base
+
+
 def test_the_session_token_is_not_stored_only_its_hash(app: Any, db: Path) -> None:
     client = app.test_client()
     sign_in(client)

@@ -97,7 +97,9 @@ def create_app(review: ReviewSettings) -> Flask:
     if review.trusted_proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=review.trusted_proxies)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=review.trusted_proxies, x_proto=review.trusted_proxies
+        )
     for module in (routes_auth, routes_queue, routes_listing, routes_trader, routes_overview, routes_admin):
         app.register_blueprint(module.blueprint)
     app.before_request(_gate)

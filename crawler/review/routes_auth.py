@@ -13,6 +13,8 @@ from crawler.review.security import login_cookie, new_token, safe_next, session_
 
 blueprint = Blueprint("auth", __name__)
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+#: Hosts on which browsers keep Secure cookies over plain http.
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "[::1]"})
 
 
 def _login_page(message: str | None = None, status: int = 200, name: str = "") -> Any:
@@ -24,7 +26,9 @@ def _login_page(message: str | None = None, status: int = 200, name: str = "") -
     review = settings()
     existing = request.cookies.get(login_cookie(review.secure_cookies)) or ""
     g.login_token = existing if _TOKEN.fullmatch(existing) else new_token()
-    page = render_template("login.html", message=message, name=name, next=safe_next(request.values.get("next")))
+    plain_http = review.secure_cookies and request.scheme == "http" and request.host.split(":")[0] not in LOOPBACK
+    page = render_template("login.html", message=message, name=name, next=safe_next(request.values.get("next")),
+                           plain_http=plain_http)  # fmt: skip
     response = make_response(page, status)
     response.set_cookie(login_cookie(review.secure_cookies), g.login_token, httponly=True, secure=review.secure_cookies,
                         samesite="Strict", path="/")  # fmt: skip
