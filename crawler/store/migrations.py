@@ -413,6 +413,114 @@ def m007_evidence(db: sqlite_utils.Database) -> None:
             f"CREATE TRIGGER evidence_no_{event.lower()} BEFORE {event} ON evidence"
             " BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END"
         )
+def m008_review_app(db: sqlite_utils.Database) -> None:
+    """What the review web app keeps: accounts, sessions, sign-in failures, trader follow-ups, queue indexes.
+
+    * ``users`` (names unique whatever their case; role ``reviewer`` or ``admin``; an
+      argon2 hash, never the password) and ``sessions`` (the SHA-256 of each cookie's token,
+      never the token, with the session's CSRF token and its expiry).
+    * ``login_failures``: failed sign-ins per account and address, for throttling.
+    * ``trader_followups``: append-only history of a trader's follow-up status
+      (none / contacted / compliant / referred) with who set it, when and why.
+    * ``listings.review_status`` / ``reviewed_at``: the latest decision, kept by a trigger on
+      ``review_decisions`` whoever writes it, so the queue filters on decisions through an
+      index instead of a subquery per listing; filled from the decisions already made.
+    * Indexes in the queue's order (risk, then newest first) so its pages are index seeks,
+      with and without the decision status in front, carrying the columns the filters test;
+      ``first_seen`` (dashboard weeks, date filters) and
+      ``ships_from`` (country filter), which the queue starts from when they select few listings;
+      a trader's listings by risk.
+    """
+    db.execute(
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            role TEXT NOT NULL CHECK (role IN ('reviewer', 'admin')),
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            disabled_at TEXT
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE sessions (
+            token_hash TEXT PRIMARY KEY,   -- SHA-256 of the cookie's token
+            user_id INTEGER NOT NULL REFERENCES users (id),
+            csrf_token TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            ip TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_sessions_user ON sessions (user_id)")
+    db.execute(
+        """
+        CREATE TABLE login_failures (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,            -- the account name as typed, lower-cased
+            ip TEXT NOT NULL,
+            failed_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_login_failures ON login_failures (name, ip, failed_at)")
+    db.execute("CREATE INDEX idx_login_failures_address ON login_failures (ip, failed_at)")
+    db.execute(
+        """
+        CREATE TABLE trader_followups (
+            id INTEGER PRIMARY KEY,
+            marketplace TEXT NOT NULL,
+            seller_key TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('none', 'contacted', 'compliant', 'referred')),
+            note TEXT,
+            set_by TEXT NOT NULL,
+            set_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_trader_followups_trader ON trader_followups (marketplace, seller_key, id)")
+    for event in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER trader_followups_no_{event.lower()} BEFORE {event} ON trader_followups"
+            " BEGIN SELECT RAISE(ABORT, 'trader follow-ups are append-only'); END"
+        )
+    db.execute("ALTER TABLE listings ADD COLUMN review_status TEXT")
+    db.execute("ALTER TABLE listings ADD COLUMN reviewed_at TEXT")
+    db.execute(
+        """
+        UPDATE listings SET (review_status, reviewed_at) = (
+            SELECT d.decision, d.decided_at FROM review_decisions d
+            WHERE d.listing = listings.id ORDER BY d.id DESC LIMIT 1)
+        WHERE id IN (SELECT listing FROM review_decisions)
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER review_decisions_latest AFTER INSERT ON review_decisions BEGIN
+          UPDATE listings SET review_status = new.decision, reviewed_at = new.decided_at
+            WHERE id = new.listing;
+        END
+        """
+    )
+    # The queue's order, then the columns its filters test, so that walking the index checks them without
+    # reading each listing (several times faster when a filter is rare). None of them changes on a recrawl.
+    filtered = "needs_review, ships_from, marketplace, categories"
+    db.execute(
+        "CREATE INDEX idx_listings_review_queue"
+        f" ON listings (review_status, coalesce(risk_rank, 3), first_seen DESC, id DESC, {filtered})"
+    )
+    db.execute(
+        "CREATE INDEX idx_listings_rank_recency"
+        f" ON listings (coalesce(risk_rank, 3), first_seen DESC, id DESC, review_status, {filtered})"
+    )
+    db.execute("CREATE INDEX idx_listings_first_seen ON listings (first_seen)")
+    # A trader's listings by risk without reading them: the trader page and the dashboard's traders by risk.
+    db.execute("CREATE INDEX idx_listings_trader_risk ON listings (marketplace, seller_key, coalesce(risk_rank, 3))")
+    db.execute("CREATE INDEX idx_listings_ships_from ON listings (ships_from)")
 
 
 MIGRATIONS: list[tuple[str, Migration]] = [
@@ -423,6 +531,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("005_incremental_state_and_trader_entities", m005_incremental_state_and_trader_entities),
     ("006_scheduled_runs", m006_scheduled_runs),
     ("007_evidence", m007_evidence),
+    ("008_review_app", m008_review_app),
 ]
 
 
