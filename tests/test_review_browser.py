@@ -1,7 +1,7 @@
 """The review app in a real browser: ``phytowatch serve`` on 127.0.0.1, driven by Playwright in Debian's Chromium.
 
 Sign in, filter the queue, open a listing, confirm it, find the decision in the audit log,
-and press the export button and read the file it downloads. Along the way: no console
+and export the selection as CSV and as an RPPO package and check what they hold. Along the way: no console
 error (a CSP violation would be one), no dialog (a script in scraped text would open one),
 the listing's image arrives through the app's own route.
 """
@@ -9,18 +9,20 @@ the listing's image arrives through the app's own route.
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
-from crawler import export as export_module
 from crawler.browser import CHROMIUM_ARGS, chromium_path
 from tests.localserver import PROJECT_ROOT, Canned, LocalServer
 from tests.review_data import PASSWORD, add_accounts, build_store, tiny_png
@@ -145,8 +147,24 @@ def test_sign_in_filter_open_confirm_audit_and_export(served: str, page: Any, tm
     assert hyacinth["title"] == "Water hyacinth Eichhornia crassipes pond plant"
     assert hyacinth["taxa"] == "Eichhornia crassipes [EICCR] (EU IAS Union list)"
     assert hyacinth["trader_name"] == "Pondshop" and hyacinth["risk"] == "high"
-    if hasattr(export_module, "ExportFilters"):  # an export that filters on decisions gets the queue's "confirmed"
-        assert [r["listing_id"] for r in exported] == ["hyacinth"] and hyacinth["decision"] == "confirm"
+    assert [r["listing_id"] for r in exported] == ["hyacinth"] and hyacinth["decision"] == "confirm"
+
+    # The RPPO package of the same selection: the confirmed listing, its decision, checksums that hold.
+    page.get_by_label("Export as").select_option("rppo")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Export", exact=True).click()
+    package = tmp_path / "package.zip"
+    download_info.value.save_as(package)
+    with zipfile.ZipFile(package) as zf:
+        names = set(zf.namelist())
+        assert {"listings.csv", "traders.csv", "decisions.csv", "README.md", "SHA256SUMS"} <= names
+        for line in zf.read("SHA256SUMS").decode().splitlines():
+            digest, name = line.split(maxsplit=1)
+            assert hashlib.sha256(zf.read(name.lstrip("*"))).hexdigest() == digest, name
+        listings = list(csv.DictReader(io.StringIO(zf.read("listings.csv").decode("utf-8"))))
+        decisions = list(csv.DictReader(io.StringIO(zf.read("decisions.csv").decode("utf-8"))))
+    assert [r["listing_id"] for r in listings] == ["hyacinth"]
+    assert [(d["decision"], d["reviewer"]) for d in decisions] == [("confirm", "anna")]
 
     page.get_by_role("link", name="Dashboard").click()
     assert page.locator("figure.chart > svg").count() == 4
