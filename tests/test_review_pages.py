@@ -146,26 +146,22 @@ def test_the_trader_page_and_its_follow_up_history(client: Any, db: Path, ids: d
 
 
 def test_the_trader_page_shows_the_entity_where_the_store_has_entities(client: Any, db: Path) -> None:
-    """With trader-entity tables (another branch's migration; their shape made here), identities and links show."""
+    """A trader linked to another: the entity, its identities and the evidence of the link show, escaped."""
     with Store(db) as store:
         conn = store.conn
-        conn.execute("ALTER TABLE traders ADD COLUMN id INTEGER")
-        conn.execute("ALTER TABLE traders ADD COLUMN entity_id INTEGER")
-        conn.execute("UPDATE traders SET id = rowid, entity_id = rowid")
         pond = conn.execute("SELECT id FROM traders WHERE seller_key = 'pondshop'").fetchone()[0]
         lady = conn.execute("SELECT id FROM traders WHERE seller_key = 'seedlady'").fetchone()[0]
-        conn.execute("UPDATE traders SET entity_id = ? WHERE id = ?", (pond, lady))
-        conn.execute("CREATE TABLE trader_entities (id INTEGER PRIMARY KEY, name TEXT, country TEXT, risk TEXT,"
-                     " risk_rank INTEGER, risk_score REAL)")  # fmt: skip
-        conn.execute("INSERT INTO trader_entities VALUES (?, 'Pond & Seed Co', 'NL', 'high', 0, 0.91)", (pond,))
-        conn.execute("CREATE TABLE trader_identifiers (id INTEGER PRIMARY KEY, trader_id INTEGER, kind TEXT,"
-                     " match_key TEXT, value TEXT, found_in TEXT, listing_id INTEGER, found_at TEXT)")  # fmt: skip
+        conn.execute("UPDATE traders SET entity_id = ? WHERE id IN (?, ?)", (pond, pond, lady))
+        conn.execute(
+            "INSERT OR REPLACE INTO trader_entities (id, name, country, traders, listings, active_listings, high,"
+            " medium, low, unregulated, regulated_share, taxa_listings, risk, risk_rank, risk_score, refreshed_at)"
+            " VALUES (?, 'Pond & Seed Co', 'NL', 2, 3, 3, 2, 0, 0, 1, 0.67, 1, 'high', 0, 0.91, '2026-10-02')",
+            (pond,),
+        )
         conn.execute("INSERT INTO trader_identifiers VALUES (1, ?, 'domain', 'pond.example', 'pond.example',"
                      " 'shop website', NULL, '2026-10-01')", (pond,))  # fmt: skip
         conn.execute("INSERT INTO trader_identifiers VALUES (2, ?, 'email', 'k', NULL, 'listing text', NULL, '2026')",
                      (lady,))  # fmt: skip
-        conn.execute("CREATE TABLE trader_links (id INTEGER PRIMARY KEY, trader_a INTEGER, trader_b INTEGER,"
-                     " kind TEXT, value TEXT, evidence TEXT, similarity REAL, linked_at TEXT)")  # fmt: skip
         evidence = json.dumps({"a": {"found_in": "shop website"}, "b": {"found_in": "<script>x</script>"}})
         conn.execute("INSERT INTO trader_links VALUES (1, ?, ?, 'domain', 'pond.example', ?, NULL, '2026-10-02')",
                      (pond, lady, evidence))  # fmt: skip

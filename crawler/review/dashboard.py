@@ -96,7 +96,10 @@ def top_ships_from(store: Store, limit: int = TOP) -> Chart:
 
 def traders_by_country_and_risk(store: Store, limit: int = TOP) -> Chart:
     """Traders by country and by their riskiest listing (entities instead, where the store has them)."""
-    if "trader_entities" in store.db.table_names():
+    entities = "trader_entities" in store.db.table_names() and store.conn.execute(
+        "SELECT 1 FROM trader_entities LIMIT 1"
+    ).fetchone()  # entities are computed by `phytowatch traders link`; until then, count traders
+    if entities:
         sql = "SELECT country, coalesce(risk_rank, 3), count(*) FROM trader_entities GROUP BY 1, 2"
     else:
         sql = (
