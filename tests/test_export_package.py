@@ -11,7 +11,6 @@ import subprocess
 import sys
 import types
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from click.testing import CliRunner
 
 from crawler import __version__
 from crawler.cli import main
+from crawler.evidence import EvidenceRecord
 from crawler.export import FORMAT_VERSION, ExportError, ExportFilters, write_rppo_package
 from crawler.exports.fields import DECISION_FIELDS, EVIDENCE_FIELDS, LISTING_FIELDS, TRADER_FIELDS, names
 from crawler.store import Store
@@ -116,23 +116,6 @@ def test_empty_package_is_valid(database: Path, tmp_path: Path) -> None:
     assert json.loads(archive.read("manifest.json"))["counts"] == {"listings": 0, "traders": 0, "decisions": 0}
 
 
-@dataclass
-class FakeEvidenceRecord:
-    """The fields agreed for crawler.evidence.EvidenceRecord."""
-
-    id: int
-    listing: int
-    url: str
-    captured_at: str
-    http_status: int | None
-    warc_path: str | None
-    warc_sha256: str | None
-    png_path: str | None
-    png_sha256: str | None
-    error: str | None
-    captured_by: str
-
-
 @pytest.fixture
 def evidence(database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Captured files of the confirmed eBay listing, behind the agreed ``evidence_for(store, listing_row_id)``."""
@@ -143,10 +126,10 @@ def evidence(database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     with Store(database) as store:
         row_id = store.listing_row_id("ebay.de", "325987654321")
-    record = FakeEvidenceRecord(
+    record = EvidenceRecord(
         id=1, listing=row_id or 0, url="https://www.ebay.de/itm/325987654321", captured_at="2026-11-09T08:00:00+00:00",
-        http_status=200, warc_path=warc.name, warc_sha256=hashlib.sha256(warc.read_bytes()).hexdigest(),
-        png_path=str(png), png_sha256=hashlib.sha256(png.read_bytes()).hexdigest(), error=None,
+        http_status=200, warc_path=Path(warc.name), warc_sha256=hashlib.sha256(warc.read_bytes()).hexdigest(),
+        png_path=png, png_sha256=hashlib.sha256(png.read_bytes()).hexdigest(), error=None,
         captured_by="officer.jansen")  # fmt: skip
     module = types.ModuleType("crawler.evidence")
     module.evidence_for = lambda store, listing_row_id: [record] if listing_row_id == row_id else []  # type: ignore[attr-defined]

@@ -7,12 +7,12 @@ import io
 import json
 import sys
 import types
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from crawler.evidence import EvidenceRecord
 from crawler.review import queue as queue_module
 from crawler.review.listing import evidence_capture_available
 from crawler.store import Store
@@ -218,23 +218,6 @@ def test_the_export_button_downloads_what_crawler_export_writes(client: Any) -> 
     assert client.get("/export?format=exe").status_code == 400
 
 
-@dataclass
-class FakeEvidenceRecord:
-    """The agreed EvidenceRecord shape (crawler.evidence is another branch's module)."""
-
-    id: int
-    listing: int
-    url: str
-    captured_at: str
-    http_status: int | None
-    warc_path: str | None
-    warc_sha256: str | None
-    png_path: str | None
-    png_sha256: str | None
-    error: str | None
-    captured_by: str
-
-
 def test_the_evidence_section_uses_crawler_evidence_when_installed(
     client: Any, db: Path, tmp_path: Path, ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -245,10 +228,10 @@ def test_the_evidence_section_uses_crawler_evidence_when_installed(
     shot.write_bytes(b"\x89PNG\r\n\x1a\nfake")
     (tmp_path / "secret.txt").write_text("not evidence")
     captured: list[tuple[int, str]] = []
-    records = [FakeEvidenceRecord(1, ids["hyacinth"], "https://ebay.de/item/hyacinth", "2026-11-02T09:00:00+00:00",
-                                  200, None, None, str(shot), "ab" * 32, None, "anna"),
-               FakeEvidenceRecord(2, ids["hyacinth"], "https://ebay.de/item/hyacinth", "2026-11-02T09:05:00+00:00",
-                                  None, None, None, str(tmp_path / "secret.txt"), None, "timeout", "anna")]  # fmt: skip
+    records = [EvidenceRecord(1, ids["hyacinth"], "https://ebay.de/item/hyacinth", "2026-11-02T09:00:00+00:00",
+                                  200, None, None, shot, "ab" * 32, None, "anna"),
+               EvidenceRecord(2, ids["hyacinth"], "https://ebay.de/item/hyacinth", "2026-11-02T09:05:00+00:00",
+                                  None, None, None, tmp_path / "secret.txt", None, "timeout", "anna")]  # fmt: skip
     module = types.ModuleType("crawler.evidence")
     module.evidence_for = lambda store, listing: [r for r in records if r.listing == listing]  # type: ignore[attr-defined]
     module.capture_evidence = lambda store, listing, **kw: captured.append(  # type: ignore[attr-defined]
