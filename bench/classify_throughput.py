@@ -56,11 +56,12 @@ def listings(n: int, seed: int = 7) -> list[str]:
 
 
 def with_extra_list(target: Path) -> Path:
-    """A data folder: the bundled rules and taxa lists, plus a large extra list from the corpus."""
+    """A data folder: the bundled rules, taxa lists and lexicon, plus a large extra taxa list from the corpus."""
     from crawler.paths import data_dir, fixtures_dir
 
     shutil.copytree(data_dir() / "rules", target / "rules")
     shutil.copytree(data_dir() / "taxa", target / "taxa")
+    shutil.copytree(data_dir() / "lexicon", target / "lexicon")
     source = fixtures_dir() / "regulated" / "us_usgs_riis_v2_plants.csv"
     if not source.exists():
         print(f"note: {source} not found; measuring with the bundled lists only")

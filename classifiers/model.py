@@ -27,7 +27,7 @@ from classifiers.types import Classification
 #: Source files whose changes make a trained pipeline stale.
 _FINGERPRINTED_CODE = (
     "tokenizer.py", "taxa.py", "taxa_fuzzy.py", "features.py", "training.py", "components.py", "rules.py",
-    "config.cfg",
+    "lexicon.py", "config.cfg",
 )
 
 
@@ -51,7 +51,11 @@ def fingerprint(training_dir: Path | None = None) -> str:
     training_dir = training_dir or default_training_dir()
     digest = hashlib.sha256()
     here = Path(__file__).parent
-    evidence = sorted((data_dir() / "rules").glob("*.toml")) + sorted((data_dir() / "taxa").glob("*.csv"))
+    evidence = (
+        sorted((data_dir() / "rules").glob("*.toml"))
+        + sorted((data_dir() / "taxa").glob("*.csv"))
+        + sorted((data_dir() / "lexicon").glob("*.tsv"))
+    )
     for path in [here / name for name in _FINGERPRINTED_CODE] + sorted(training_dir.glob("*.jsonl")) + evidence:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
@@ -97,13 +101,9 @@ class SpacyClassifier:
 
         self.model_dir = model_dir
         overrides = {}
-        if data_dir is not None:  # other rules and taxa lists than the bundled ones
-            overrides = {
-                "components": {
-                    "phytowatch_taxa": {"data_dir": str(data_dir)},
-                    "phytowatch_rules": {"data_dir": str(data_dir)},
-                }
-            }
+        if data_dir is not None:  # other rules and taxa lists (and word classes) than the bundled ones
+            parts = ["phytowatch_taxa", "phytowatch_rules"] + ["phytowatch_lexicon"] * (data_dir / "lexicon").is_dir()
+            overrides = {"components": {name: {"data_dir": str(data_dir)} for name in parts}}
         self.nlp = spacy.load(model_dir, config=overrides)
         rules = self.nlp.get_pipe("phytowatch_rules")
         assert isinstance(rules, RuleEvidence)

@@ -6,6 +6,6 @@ the two components, the corpus reader and the progress logger registered;
 importing this module does that.
 """
 
-from classifiers import components, features, tokenizer, training
+from classifiers import components, features, lexicon, tokenizer, training
 
-__all__ = ["components", "features", "tokenizer", "training"]
+__all__ = ["components", "features", "lexicon", "tokenizer", "training"]
