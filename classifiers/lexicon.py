@@ -26,6 +26,7 @@ import csv
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -33,7 +34,7 @@ from spacy.tokens import Doc
 from classifiers.components import SEEN
 from classifiers.features import EVIDENCE
 from classifiers.taxa import PhraseIndex, phrase_key
-from classifiers.tokenizer import SEPARATOR, title_tokens
+from classifiers.tokenizer import SEPARATOR, folded, title_tokens
 
 #: Shortest compound part (head or modifier) looked up, and shortest rest of the word beside it.
 PART_MIN = 4
@@ -55,8 +56,7 @@ class LexiconError(ValueError):
     """A lexicon file that cannot be read: names the file and line."""
 
 
-@dataclass(frozen=True)
-class WordHit:
+class WordHit(NamedTuple):
     """Tokens ``[start, end)`` name something of ``classes``; ``part`` is ``""``, ``"H"`` (head) or ``"M"``."""
 
     start: int
@@ -99,26 +99,27 @@ class Lexicon:
     def find(self, tokens: list[str]) -> list[WordHit]:
         """Names in ``tokens``: phrases leftmost-longest, then compounds and plurals of the words left over."""
         hits = [WordHit(i, j, tuple(classes)) for i, j, classes in self.phrases.find(tokens)]
-        covered = {k for hit in hits for k in range(hit.start, hit.end)}
-        for i, token in enumerate(tokens):
-            if i in covered or len(token) < COMPOUND_MIN - 2:
-                continue
-            classes, part = self._word(token)
-            if classes:
-                hits.append(WordHit(i, i + 1, classes, part))
-        return hits
+        return hits + [WordHit(i, i + 1, *found) for i, found in self._other_words(tokens, hits)]
+
+    def _other_words(self, tokens: list[str], hits: list[WordHit]) -> list[tuple[int, tuple[tuple[str, ...], str]]]:
+        """``(position, (classes, part))`` of the words not listed themselves but read as plurals or compounds."""
+        get, word = self._cache.get, self._word
+        found = [(i, x) for i, x in enumerate([get(t) or word(t) for t in tokens]) if x[0]]
+        if found and hits:
+            covered = {k for hit in hits for k in range(hit.start, hit.end)}
+            found = [(i, x) for i, x in found if i not in covered]
+        return found
 
     def _word(self, token: str) -> tuple[tuple[str, ...], str]:
-        found = self._cache.get(token)
-        if found is None:
-            found = self._read_word(token)
-            if len(self._cache) < CACHE_LIMIT:
-                self._cache[token] = found
+        """The classes of a single word that is not listed itself (as a plural or a compound), remembered."""
+        found = ((), "") if token in self.words or len(token) <= PART_MIN else self._read_word(token)
+        if len(self._cache) < CACHE_LIMIT:
+            self._cache[token] = found
         return found
 
     def _read_word(self, token: str) -> tuple[tuple[str, ...], str]:
         words = self.words
-        if token.endswith("s") and len(token) > PART_MIN and token[:-1] in words:
+        if token.endswith("s") and token[:-1] in words:
             return words[token[:-1]], ""
         if len(token) < COMPOUND_MIN or not token.isalpha():
             return (), ""
@@ -163,12 +164,13 @@ class LexiconEvidence:
     def __call__(self, doc: Doc) -> Doc:
         if not len(self.lexicon):
             return doc
-        tokens = [t.text for t in doc]
         n_title = title_tokens(doc)
+        words = folded(doc).tokens  # the doc's words, without the separator and not cut to the model's length
+        tokens = words[:n_title] + [SEPARATOR] + words[n_title : len(doc) - 1] if n_title < len(doc) else words[:n_title]
         evidence = doc.user_data.setdefault(EVIDENCE, [])
         seen = False
         for hit in self.lexicon.find(tokens):
-            if n_title and hit.start < n_title < hit.end or tokens[hit.start] == SEPARATOR:
+            if hit.start < n_title < hit.end or tokens[hit.start] == SEPARATOR:
                 continue
             where = "T" if hit.start < n_title else "D"
             for word_class in hit.classes:
