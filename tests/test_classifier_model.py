@@ -158,36 +158,36 @@ def test_bad_thresholds_are_refused() -> None:
 
 
 def test_held_out_split_quality(model: SpacyClassifier) -> None:
-    """The project's held-out split: never trained on, never used to pick a checkpoint.
+    """The project's held-out split: never trained on, never used to pick a checkpoint or a threshold.
 
-    Measured 2026-11-24 on 1,580 held-out listings: macro-F1 0.854, high-risk recall 0.920.
-    Issue 4 asks for 0.90 and 0.95: not reached yet. Without the rule that a doubtful
-    listing is only flagged when the rules or taxa saw something regulated in it, recall
-    is 0.955, but unrelated goods (a graphics card) are then flagged as plants; see
-    docs/classifier.md. These bars keep what is reached.
+    Issue 4 asks for macro-F1 >= 0.90 and high-risk recall >= 0.95 on it. Measured 2026-11-24
+    on 2,235 held-out listings: macro-F1 0.913, high-risk recall 0.954 (on the 1,635 listings
+    that were held out before training data rounds 4-5 and the lexicon: 0.908 and 0.953, up
+    from 0.854 and 0.920).
     """
     held_out = load_listings(split="test")
     assert len(held_out) >= 1000
     result = evaluate(model, held_out)
     print(f"held-out: macro-F1 {result.macro_f1:.3f}, high-risk recall {result.high_risk_recall:.3f}")
-    assert result.macro_f1 >= 0.84
-    assert result.high_risk_recall >= 0.90
+    assert result.macro_f1 >= 0.90
+    assert result.high_risk_recall >= 0.95
 
 
 @pytest.mark.fixtures
 def test_real_titles(model: SpacyClassifier, corpus: Path) -> None:
     """Real shop titles the model never saw (tests/real_titles.py): the share rated high per group.
 
-    Measured 2026-11-24: seed shops 0.50 (titles that are a variety name only), Sansevieria
-    nursery 0.98, aquarium plants 0.60, aquarium shrimps 0.88; fresh produce 0.18, spices and
-    grains 0.05, tea and snacks 0.11, pet food 0.04, jewellery and craft 0.04, home decor 0.00.
+    Measured 2026-11-24: seed shops 0.58 (titles that are a variety name only), Sansevieria
+    nursery 0.98, aquarium plants 0.65, aquarium shrimps 1.00; fresh produce 0.16, spices and
+    grains 0.03, tea and snacks 0.11, pet food 0.01, jewellery and craft 0.02, home decor 0.00.
     """
+
     from tests.real_titles import title_groups
 
     bars = {
-        "seed shops (variety names)": 0.45, "sansevieria nursery": 0.95, "aquarium plants": 0.55,
-        "aquarium shrimps and snails": 0.80, "fresh fruit and vegetables": 0.25, "spices, grains, oils": 0.10,
-        "tea, coffee, snacks": 0.15, "pet food and accessories": 0.08, "jewellery and craft": 0.08,
+        "seed shops (variety names)": 0.55, "sansevieria nursery": 0.95, "aquarium plants": 0.60,
+        "aquarium shrimps and snails": 0.90, "fresh fruit and vegetables": 0.20, "spices, grains, oils": 0.06,
+        "tea, coffee, snacks": 0.14, "pet food and accessories": 0.04, "jewellery and craft": 0.05,
         "home decor": 0.03,
     }  # fmt: skip
     for group in title_groups(corpus):

@@ -16,7 +16,7 @@ from crawler.paths import data_dir
 
 CLASSES = {
     "vegetable", "fruit", "grain_legume_nut", "spice", "ornamental_plant", "tree_shrub", "wood", "fungus",
-    "animal_aquatic", "animal_invertebrate", "animal_vertebrate", "food_prepared", "material_object",
+    "animal_aquatic", "seafood", "animal_invertebrate", "animal_vertebrate", "food_prepared", "material_object",
     "plant_genus", "animal_genus", "fungus_genus",
     "vegetable_cultivar", "fruit_cultivar", "flower_cultivar", "houseplant_cultivar",
 }  # fmt: skip
