@@ -165,8 +165,10 @@ class LexiconEvidence:
         if not len(self.lexicon):
             return doc
         n_title = title_tokens(doc)
-        words = folded(doc).tokens  # the doc's words, without the separator and not cut to the model's length
-        tokens = words[:n_title] + [SEPARATOR] + words[n_title : len(doc) - 1] if n_title < len(doc) else words[:n_title]
+        words = folded(doc).tokens  # the doc's words, but without the separator and not cut to the model's length
+        tokens = words[:n_title]
+        if n_title < len(doc):
+            tokens += [SEPARATOR, *words[n_title : len(doc) - 1]]
         evidence = doc.user_data.setdefault(EVIDENCE, [])
         seen = False
         for hit in self.lexicon.find(tokens):

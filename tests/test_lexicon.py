@@ -48,9 +48,7 @@ def test_names_are_found_folded_and_leftmost_longest(lexicon: Lexicon) -> None:
         ("neon tetra", ("animal_aquatic",), ""),
         ("neon lamp", ("material_object",), ""),
     ]
-    assert _find(lexicon, "Tomate 'Cherokee Purple' — 25 pz") == [
-        ("cherokee purple", ("vegetable_cultivar",), "")
-    ]
+    assert _find(lexicon, "Tomate 'Cherokee Purple' — 25 pz") == [("cherokee purple", ("vegetable_cultivar",), "")]
 
 
 def test_compounds_are_read_by_head_then_modifier(lexicon: Lexicon) -> None:
@@ -81,12 +79,15 @@ def test_no_folder_is_an_empty_lexicon(tmp_path: Path) -> None:
 
 def test_evidence_marks_title_and_description_and_what_was_seen(tmp_path: Path) -> None:
     (tmp_path / "lexicon").mkdir()
-    (tmp_path / "lexicon" / "nl.tsv").write_text("vegetable\tvenkel\nmaterial_object\tschaar\nornamental_plant\tbegonia\n", encoding="utf-8")
+    lines = "vegetable\tvenkel\nmaterial_object\tschaar\nornamental_plant\tbegonia\n"
+    (tmp_path / "lexicon" / "nl.tsv").write_text(lines, encoding="utf-8")
     nlp = spacy.blank("xx", config={"nlp": {"tokenizer": {"@tokenizers": "phytowatch.FoldedTokenizer.v1"}}})
     component = LexiconEvidence(str(tmp_path))
     doc = component(nlp.make_doc("Schaar\nVoor begonia en venkel"))
     assert doc.user_data[EVIDENCE] == [
-        ("LX|material_object|T", 0, 1), ("LX|ornamental_plant|D", 3, 4), ("LX|vegetable|D", 5, 6)
+        ("LX|material_object|T", 0, 1),
+        ("LX|ornamental_plant|D", 3, 4),
+        ("LX|vegetable|D", 5, 6),
     ]
     assert doc.user_data[SEEN] is True  # a plant is named
     doc = component(nlp.make_doc("Schaar 20 cm\nVoor venkel"))
