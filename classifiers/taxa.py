@@ -17,6 +17,7 @@ one long word, or abbreviated (``E. crassipes``); the two inexact matchers are i
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -29,7 +30,8 @@ from classifiers.types import TaxonMatch
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _TOKEN = re.compile(r"[^\W_]+")
-_GROUP = re.Match.group
+#: The same tokens, as the separators of a split that keeps them.
+_SPLIT = re.compile(r"([^\W_]+)")
 
 #: Common names never matched on their own: too short (< 4 characters) or ordinary words.
 MIN_COMMON_NAME = 4
@@ -78,19 +80,48 @@ def _fold_run(m: re.Match[str]) -> str:
     return m.group().translate(_FOLD_TABLE)
 
 
-@dataclass(frozen=True)
 class Folded:
-    """A text folded for matching, with its tokens and a map back to the original."""
+    """A text folded for matching, with its tokens and a map back to the original.
 
-    original: str
-    text: str
-    #: ``offsets[i]`` is the original index of folded character ``i``; None = identity.
-    offsets: list[int] | None
-    tokens: list[str]
-    #: The regex match of each token (``.start()`` / ``.end()`` in the folded text).
-    spans: list[re.Match[str]]
-    #: Folded index where the title (first line) ends.
-    title_end: int
+    Token boundaries are kept as plain integer lists (:attr:`starts`, :attr:`ends`)
+    rather than ``re.Match`` objects: every listing is folded once and read by the
+    tokenizer, the taxa matcher and the rules, and integers are what they all need
+    (a method call per token and offset was a measurable share of classifying).
+    """
+
+    __slots__ = ("original", "text", "offsets", "tokens", "starts", "ends", "title_end", "_spans")
+
+    def __init__(
+        self,
+        original: str,
+        text: str,
+        offsets: list[int] | None,
+        tokens: list[str],
+        starts: list[int],
+        ends: list[int],
+        title_end: int,
+    ) -> None:
+        self.original = original
+        self.text = text
+        #: ``offsets[i]`` is the original index of folded character ``i``; None = identity.
+        self.offsets = offsets
+        self.tokens = tokens
+        #: ``starts[k]``, ``ends[k]``: where token ``k`` starts and ends in the folded text.
+        self.starts = starts
+        self.ends = ends
+        #: Folded index where the title (first line) ends.
+        self.title_end = title_end
+        self._spans: list[re.Match[str]] | None = None
+
+    @property
+    def spans(self) -> list[re.Match[str]]:
+        """The regex match of each token (``.start()`` / ``.end()`` in the folded text).
+
+        Kept for callers that want ``re.Match`` objects; made on first use only.
+        """
+        if self._spans is None:
+            self._spans = list(itertools.islice(_TOKEN.finditer(self.text), len(self.tokens)))
+        return self._spans
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original ``(start, end)`` of the folded span ``[start, end)``."""
@@ -100,6 +131,23 @@ class Folded:
         while stop < len(self.original) and unicodedata.combining(self.original[stop]):
             stop += 1  # keep a decomposed accent with its letter
         return self.offsets[start], stop
+
+    def token_span(self, first: int, last: int) -> tuple[int, int]:
+        """Original ``(start, end)`` of tokens ``first`` to ``last`` (inclusive)."""
+        return self.span(self.starts[first], self.ends[last])
+
+
+def _tokenize(folded: str) -> tuple[list[str], list[int], list[int]]:
+    """Tokens of a folded text with their start and end offsets.
+
+    ``re.split`` with a capturing group alternates gaps and tokens, so the running
+    sum of the parts' lengths gives every boundary without a match object per token.
+    """
+    parts = _SPLIT.split(folded)
+    bounds = list(itertools.accumulate(map(len, parts)))
+    starts = bounds[0::2]
+    starts.pop()  # the end of the text
+    return parts[1::2], starts, bounds[1::2]
 
 
 def fold(text: str) -> Folded:
@@ -123,10 +171,9 @@ def fold(text: str) -> Folded:
                 offsets.extend([i] * len(table[ord(text[i])]))
                 pos = i + 1
             offsets.extend(range(pos, len(text)))
-    spans = list(_TOKEN.finditer(folded))
-    tokens = list(map(_GROUP, spans))
+    tokens, starts, ends = _tokenize(folded)
     nl = folded.find("\n")
-    return Folded(text, folded, offsets, tokens, spans, len(folded) if nl < 0 else nl)
+    return Folded(text, folded, offsets, tokens, starts, ends, len(folded) if nl < 0 else nl)
 
 
 def phrase_key(phrase: str) -> tuple[str, ...]:
@@ -363,7 +410,7 @@ class TaxaIndex:
             end_tok = j
             if how == "genus" and j < len(tokens) and _epithet(folded, j):
                 end_tok = j + 1
-            start, end = folded.span(folded.spans[i].start(), folded.spans[end_tok - 1].end())
+            start, end = folded.token_span(i, end_tok - 1)
             match = TaxonMatch(
                 start=start,
                 end=end,
@@ -385,7 +432,7 @@ def _epithet(folded: Folded, j: int) -> bool:
         return True
     if token in _NOT_EPITHETS:
         return False
-    start, end = folded.span(folded.spans[j].start(), folded.spans[j].end())
+    start, end = folded.token_span(j, j)
     if start and folded.original[start - 1] in _EPITHET_QUOTES:
         return False
     word = folded.original[start:end]
