@@ -35,6 +35,7 @@ from thinc.api import Logistic, Model, SparseLinear_v2, chain, resizable, with_c
 from thinc.layers.resizable import resize_linear_weighted
 from thinc.types import Floats2d
 
+from classifiers.sparse_weights import KeyWeights
 from classifiers.tokenizer import title_tokens
 
 #: ``doc.user_data`` key of the evidence features other components leave: ``(name, first, end token)``.
@@ -301,11 +302,7 @@ def token_attributions(model: Model, docs: list[Doc], labels: list[list[int]]) -
     keys = np.concatenate([k for k, _, _ in per_doc])
     if not len(keys):
         return [np.zeros(shape, dtype="f") for shape in out_shapes]
-    # each distinct key's weights once (a feature recurs across the batch's docs)
-    distinct, index = np.unique(keys, return_inverse=True)
-    ones = np.ones(len(distinct), dtype="f")
-    weights = np.asarray(sparse.predict((distinct, ones, np.ones(len(distinct), dtype="int32"))))
-    weights = (weights - np.asarray(sparse.predict((keys[:0], ones[:0], np.zeros(1, dtype="int32"))))[0])[index]
+    weights = KeyWeights(sparse, keys)  # read for the wanted labels only
     # every (feature, token) pair of the batch, with the doc it belongs to
     n_features = np.array([len(k) for k, _, _ in per_doc], dtype=np.int64)
     starts = np.concatenate([st for _, st, _ in per_doc])
@@ -321,8 +318,9 @@ def token_attributions(model: Model, docs: list[Doc], labels: list[list[int]]) -
     total = int(lengths.sum())
     shares = np.zeros((total, width), dtype="f")
     for j in range(width):
+        of_feature = weights.column(columns[doc_of_feature, j])
         col = columns[doc_of_feature[feature], j]
         wanted = col >= 0
-        values = weights[feature[wanted], col[wanted]] / sizes[feature[wanted]]
+        values = of_feature[feature[wanted]] / sizes[feature[wanted]]
         shares[:, j] = np.bincount(token[wanted], weights=values, minlength=total)
     return [shares[o : o + n, : len(cols)] for o, n, cols in zip(token_offset, lengths, labels)]
