@@ -317,8 +317,11 @@ def token_attributions(model: Model, docs: list[Doc], labels: list[list[int]]) -
         columns[i, : len(cols)] = cols
     total = int(lengths.sum())
     shares = np.zeros((total, width), dtype="f")
+    of_feature = np.zeros(len(keys), dtype=np.float32)
     for j in range(width):
-        of_feature = weights.column(columns[doc_of_feature, j])
+        label_of_feature = columns[doc_of_feature, j]
+        needed = np.flatnonzero(label_of_feature >= 0)  # docs with fewer labels need no more reads
+        of_feature[needed] = weights.column(label_of_feature[needed], needed)
         col = columns[doc_of_feature[feature], j]
         wanted = col >= 0
         values = of_feature[feature[wanted]] / sizes[feature[wanted]]

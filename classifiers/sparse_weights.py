@@ -58,14 +58,14 @@ class KeyWeights:
             empty = np.asarray(layer.predict((self.keys[:0], ones[:0], np.zeros(1, dtype="int32"))))
             self._all = alone - empty[0]
 
-    def column(self, classes: np.ndarray) -> np.ndarray:
-        """float32: key ``i``'s weight for class ``classes[i]`` (any class where it is negative)."""
-        classes = np.maximum(np.asarray(classes, dtype=np.int64), 0)
+    def column(self, classes: np.ndarray, which: np.ndarray) -> np.ndarray:
+        """float32: the weight of key ``which[i]`` for class ``classes[i]``."""
+        classes = np.asarray(classes, dtype=np.int64)
         if not self._direct:
-            return self._all[np.arange(len(self.keys)), classes]  # type: ignore[no-any-return]
+            return self._all[which, classes]  # type: ignore[no-any-return]
         base = classes * self._length
         bias = self._bias[classes]
         first, second = self._slots
         # as thinc's predict of the key alone (bias + slot 1 + slot 2), then minus the bias
-        out: np.ndarray = ((bias + self._weights[base + first]) + self._weights[base + second]) - bias
+        out: np.ndarray = ((bias + self._weights[base + first[which]]) + self._weights[base + second[which]]) - bias
         return out
