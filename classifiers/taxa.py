@@ -152,11 +152,40 @@ def _tokenize(folded: str) -> tuple[list[str], list[int], list[int]]:
     return parts[1::2], starts, bounds[1::2]
 
 
+def _latin1_table() -> bytes:
+    """``bytes.translate`` table: what :func:`fold` makes of each Latin-1 character, 0 where
+    that is not one Latin-1 character (``ß`` -> ``ss``, ``µ`` -> ``μ``, ``½``) or for NUL."""
+    table = bytearray(256)
+    for code in range(1, 256):
+        char = chr(code)
+        folded = char if code < 128 else _fold_char(char)
+        lowered = folded.lower()
+        if len(folded) == 1 and len(lowered) == 1 and ord(lowered) < 256:
+            table[code] = ord(lowered)
+    return bytes(table)
+
+
+#: Most listings are Latin-1 text whose every character folds to one character: one
+#: ``bytes.translate`` folds them, without a Python call per run of accented letters.
+_LATIN1_FOLD = _latin1_table()
+
+
+def _fold_latin1(text: str) -> str | None:
+    """``text`` folded by :data:`_LATIN1_FOLD`, or None when that table cannot fold it."""
+    try:
+        folded = text.encode("latin-1").translate(_LATIN1_FOLD)
+    except UnicodeEncodeError:
+        return None
+    return None if 0 in folded else folded.decode("latin-1")
+
+
 def fold(text: str) -> Folded:
     """Casefold and strip accents, keeping offsets into ``text``; then tokenise."""
     offsets: list[int] | None = None
     if text.isascii():
         folded = text.lower()
+    elif (quick := _fold_latin1(text)) is not None:
+        folded = quick  # every character folds to one: the offsets are the identity
     else:
         table = _FOLD_TABLE
         chars = set("".join(_NON_ASCII.findall(text)))
