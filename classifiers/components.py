@@ -24,8 +24,7 @@
 from __future__ import annotations
 
 import bisect
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -122,20 +121,20 @@ class _TokenLocator:
 
     def __init__(self, doc: Doc) -> None:
         f = folded(doc)
-        self.spans = f.spans
         offsets = f.offsets
-        self.key: Callable[[re.Match[str]], int] = (
-            re.Match.start if offsets is None else (lambda m: offsets[m.start()])  # type: ignore[index]
-        )
+        #: Original start of every folded token, for a plain bisect.
+        self.starts = f.starts if offsets is None else [offsets[s] for s in f.starts]
         self.n_title = title_tokens(doc)
         self.n_doc = len(doc)
 
     def __call__(self, start: int, end: int) -> tuple[int, int] | None:
-        first = max(bisect.bisect_right(self.spans, start, key=self.key) - 1, 0)
-        last = max(bisect.bisect_left(self.spans, end, key=self.key), first + 1)
-        i, j = (k if k < self.n_title else k + 1 for k in (first, last))
-        if first < self.n_title < last:
-            j = self.n_title  # never across the separator
+        first = max(bisect.bisect_right(self.starts, start) - 1, 0)
+        last = max(bisect.bisect_left(self.starts, end), first + 1)
+        n_title = self.n_title
+        i = first if first < n_title else first + 1
+        j = last if last < n_title else last + 1
+        if first < n_title < last:
+            j = n_title  # never across the separator
         j = min(j, self.n_doc)
         return (i, j) if i < j else None
 

@@ -21,6 +21,7 @@ that drove its decision.
 
 from __future__ import annotations
 
+import itertools
 from functools import partial
 from typing import Any, Callable, cast
 
@@ -34,6 +35,7 @@ from thinc.api import Logistic, Model, SparseLinear_v2, chain, resizable, with_c
 from thinc.layers.resizable import resize_linear_weighted
 from thinc.types import Floats2d
 
+from classifiers.sparse_weights import KeyWeights
 from classifiers.tokenizer import title_tokens
 
 #: ``doc.user_data`` key of the evidence features other components leave: ``(name, first, end token)``.
@@ -51,6 +53,8 @@ CACHE_LIMIT = 500_000
 
 #: ``(keys, token_start, token_end)`` of every feature occurrence in one doc.
 Occurrences = tuple[np.ndarray, np.ndarray, np.ndarray]
+#: ``(keys, doc, token_start, size)`` of some features of a batch of docs, doc after doc.
+_Group = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 class FeatureExtractor:
@@ -74,18 +78,65 @@ class FeatureExtractor:
         self._evidence_keys: dict[str, int] = {}
         self._subword_cache: dict[int, tuple[int, ...]] = {}
 
-    def _subword_keys(self, doc: Doc, orths: np.ndarray, n_title: int, keys: list[int], where: list[int]) -> None:
-        cache, strings = self._subword_cache, doc.vocab.strings
-        for i in range(n_title):
-            orth = int(orths[i])
+    def _subword_group(
+        self, strings: Any, orths: np.ndarray, doc_of: np.ndarray, pos: np.ndarray, limit: np.ndarray
+    ) -> _Group | None:
+        """The sub-word pieces of a batch's tokens ``pos < limit``, token after token.
+
+        Each distinct word of the batch is looked up once: most words recur.
+        """
+        eligible = pos < limit
+        if not eligible.any():
+            return None
+        distinct, inverse = np.unique(orths[eligible], return_inverse=True)
+        cache, pieces = self._subword_cache, []
+        for orth in distinct.tolist():
             found = cache.get(orth)
             if found is None:
                 found = self._pieces(strings[orth])
                 if len(cache) < CACHE_LIMIT:
                     cache[orth] = found
-            if found:
-                keys.extend(found)
-                where.extend([i] * len(found))
+            pieces.append(found)
+        counts = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+        per_token = counts[inverse]
+        total = int(per_token.sum())
+        if not total:
+            return None
+        flat = np.fromiter(itertools.chain.from_iterable(pieces), dtype=np.uint64, count=int(counts.sum()))
+        first = (np.cumsum(counts) - counts)[inverse]  # where each token's pieces are in ``flat``
+        at = np.repeat(first - (np.cumsum(per_token) - per_token), per_token) + np.arange(total)
+        return (
+            flat[at],
+            np.repeat(doc_of[eligible], per_token),
+            np.repeat(pos[eligible], per_token),
+            np.ones(total, dtype=np.int64),
+        )
+
+    def _evidence_group(self, docs: list[Doc]) -> _Group | None:
+        """The evidence other components left on the docs, doc after doc."""
+        cache = self._evidence_keys
+        keys: list[int] = []
+        starts: list[int] = []
+        sizes: list[int] = []
+        counts: list[int] = []
+        for doc in docs:
+            evidence = doc.user_data.get(EVIDENCE) or ()
+            for name, i, j in evidence:
+                key = cache.get(name)
+                if key is None:
+                    key = cache[name] = hash_string(name)
+                keys.append(key)
+                starts.append(i)
+                sizes.append(j - i)
+            counts.append(len(evidence))
+        if not keys:
+            return None
+        return (
+            np.array(keys, dtype=np.uint64),
+            np.repeat(np.arange(len(docs), dtype=np.int64), counts),
+            np.array(starts, dtype=np.int64),
+            np.array(sizes, dtype=np.int64),
+        )
 
     def _pieces(self, word: str) -> tuple[int, ...]:
         """Hashed sub-word pieces of a word: its ends, and its inner character n-grams."""
@@ -101,61 +152,88 @@ class FeatureExtractor:
     def occurrences(self, doc: Doc, ops: Any) -> Occurrences:
         """Every feature of ``doc`` with the tokens ``[start, end)`` it comes from (cached on the doc)."""
         cached = doc.user_data.get(FEATURES)
-        if cached is not None:
-            return cached  # type: ignore[no-any-return]
-        orths = doc.to_array(ORTH).astype(np.uint64, copy=False)
-        n = len(orths)
-        n_title = min(title_tokens(doc), n)
-        keys, starts, sizes = [orths], [np.arange(n)], [np.ones(n, dtype=np.int64)]
+        if cached is None:
+            self.prepare([doc], ops)
+            cached = doc.user_data[FEATURES]
+        return cached  # type: ignore[no-any-return]
+
+    def prepare(self, docs: list[Doc], ops: Any) -> None:
+        """Compute and cache the :meth:`occurrences` of every doc of a batch that has none yet.
+
+        The features of a whole batch are made with a few array operations instead
+        of a dozen small ones per doc (their fixed cost was most of the time), then
+        cut back into per-doc arrays in exactly the order a doc alone gives: unigrams,
+        n-grams, their title twins, sub-words, evidence.
+        """
+        todo = [doc for doc in docs if FEATURES not in doc.user_data]
+        if not todo:
+            return
+        n_docs = len(todo)
+        orths_of = [doc.to_array(ORTH).astype(np.uint64, copy=False).reshape(-1) for doc in todo]
+        lens = np.fromiter(map(len, orths_of), dtype=np.int64, count=n_docs)
+        n_title = np.minimum(np.fromiter(map(title_tokens, todo), dtype=np.int64, count=n_docs), lens)
+        orths = np.concatenate(orths_of)
+        total = len(orths)
+        doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), lens)
+        pos = np.arange(total, dtype=np.int64) - (np.cumsum(lens) - lens)[doc_of]
+        doc_len = lens[doc_of]
+        # (keys, doc, start, size) of each group of features, every group doc after doc
+        groups: list[_Group] = [(orths, doc_of, pos, np.ones(total, dtype=np.int64))]
         for size in range(2, self.ngram_size + 1):
-            if n >= size:
-                keys.append(np.asarray(ops.ngrams(size, orths), dtype=np.uint64))
-                starts.append(np.arange(n - size + 1))
-                sizes.append(np.full(n - size + 1, size, dtype=np.int64))
-        if self.title_features and n_title:
-            for k, st, z in list(zip(keys, starts, sizes)):
-                inside = (st + z) <= n_title
-                keys.append(k[inside] ^ TITLE_SALT)
-                starts.append(st[inside])
-                sizes.append(z[inside])
-        extra_keys: list[int] = []
-        extra_starts: list[int] = []
-        extra_sizes: list[int] = []
-        subword_tokens = n if self.subwords_in_description else n_title
-        if self.subwords and subword_tokens:
-            self._subword_keys(doc, orths, subword_tokens, extra_keys, extra_starts)
-            extra_sizes.extend([1] * len(extra_starts))
-        evidence = doc.user_data.get(EVIDENCE) if self.evidence else None
-        if evidence:
-            cache = self._evidence_keys
-            for name, i, j in evidence:
-                key = cache.get(name)
-                if key is None:
-                    key = cache[name] = hash_string(name)
-                extra_keys.append(key)
-                extra_starts.append(i)
-                extra_sizes.append(j - i)
-        if extra_keys:
-            keys.append(np.array(extra_keys, dtype=np.uint64))
-            starts.append(np.array(extra_starts, dtype=np.int64))
-            sizes.append(np.array(extra_sizes, dtype=np.int64))
-        start = np.concatenate(starts)
-        found = (np.concatenate(keys), start, start + np.concatenate(sizes))
-        doc.user_data[FEATURES] = found
-        return found
+            m = total - size + 1
+            if m <= 0:
+                continue
+            inside_doc = (pos[:m] + size) <= doc_len[:m]  # no n-gram across two docs
+            grams = np.asarray(ops.ngrams(size, orths), dtype=np.uint64)[inside_doc]
+            groups.append((grams, doc_of[:m][inside_doc], pos[:m][inside_doc], np.full(len(grams), size)))
+        if self.title_features:
+            for group_keys, owner, start, size_of in list(groups):
+                inside = (start + size_of) <= n_title[owner]
+                groups.append((group_keys[inside] ^ TITLE_SALT, owner[inside], start[inside], size_of[inside]))
+        if self.subwords:
+            limit = doc_len if self.subwords_in_description else n_title[doc_of]
+            subwords = self._subword_group(todo[0].vocab.strings, orths, doc_of, pos, limit)
+            if subwords is not None:
+                groups.append(subwords)
+        evidence = self._evidence_group(todo) if self.evidence else None
+        if evidence is not None:
+            groups.append(evidence)
+        doc_all = np.concatenate([g[1] for g in groups])
+        order = np.argsort(doc_all, kind="stable")  # doc by doc, each doc's groups in order
+        keys = np.concatenate([g[0] for g in groups])[order]
+        starts = np.concatenate([g[2] for g in groups])[order]
+        ends = starts + np.concatenate([g[3] for g in groups])[order]
+        bounds = np.cumsum(np.bincount(doc_all, minlength=n_docs)).tolist()
+        for doc, a, b in zip(todo, [0, *bounds], bounds):
+            doc.user_data[FEATURES] = (keys[a:b], starts[a:b], ends[a:b])
+
+
+def _bags(extractor: FeatureExtractor, docs: list[Doc], ops: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per doc, its distinct feature keys (ascending) and their counts, concatenated, and how many each doc has.
+
+    The same as ``np.unique(keys, return_counts=True)`` doc by doc, with one sort
+    per doc and the rest done once for the batch.
+    """
+    extractor.prepare(docs, ops)
+    per_doc = [np.sort(extractor.occurrences(doc, ops)[0]) for doc in docs]
+    sizes = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(docs))
+    keys = np.concatenate(per_doc) if per_doc else np.zeros(0, dtype=np.uint64)
+    if not len(keys):
+        return keys, np.zeros(0, dtype=np.int64), np.zeros(len(docs), dtype=np.int64)
+    first = np.ones(len(keys), dtype=bool)
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    doc_starts = (np.cumsum(sizes) - sizes)[sizes > 0]
+    first[doc_starts] = True  # a doc's first key is new even when the last doc ended with it
+    where = np.flatnonzero(first)
+    counts = np.diff(np.append(where, len(keys)))
+    lengths = np.bincount(np.repeat(np.arange(len(docs)), sizes)[where], minlength=len(docs))
+    return keys[where], counts, lengths
 
 
 def _extract_forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[Any, Callable]:
-    extractor: FeatureExtractor = model.attrs["extractor"]
-    batch_keys, batch_vals = [], []
-    for doc in docs:
-        keys, _, _ = extractor.occurrences(doc, model.ops)
-        keys, counts = np.unique(keys, return_counts=True)
-        batch_keys.append(keys)
-        batch_vals.append(counts)
-    lengths = model.ops.asarray([len(k) for k in batch_keys], dtype="int32")
-    keys = np.concatenate(batch_keys) if batch_keys else np.zeros(0, dtype=np.uint64)
-    vals = np.asarray(np.concatenate(batch_vals) if batch_vals else np.zeros(0), dtype="f")
+    keys, counts, n_keys = _bags(model.attrs["extractor"], docs, model.ops)
+    lengths = model.ops.asarray(cast(Any, n_keys), dtype="int32")
+    vals = np.asarray(counts, dtype="f")
 
     def backprop(d_output: Any) -> list[Any]:
         return []
@@ -214,6 +292,7 @@ def token_attributions(model: Model, docs: list[Doc], labels: list[list[int]]) -
     extract: Model = model.get_ref("features")
     sparse: Model = model.get_ref("output_layer")
     extractor: FeatureExtractor = extract.attrs["extractor"]
+    extractor.prepare(docs, extract.ops)
     per_doc = [extractor.occurrences(doc, extract.ops) for doc in docs]
     lengths = np.array([len(doc) for doc in docs], dtype=np.int64)
     width = max((len(cols) for cols in labels), default=0)
@@ -223,9 +302,7 @@ def token_attributions(model: Model, docs: list[Doc], labels: list[list[int]]) -
     keys = np.concatenate([k for k, _, _ in per_doc])
     if not len(keys):
         return [np.zeros(shape, dtype="f") for shape in out_shapes]
-    ones = np.ones(len(keys), dtype="f")
-    weights = np.asarray(sparse.predict((keys, ones, np.ones(len(keys), dtype="int32"))))
-    weights = weights - np.asarray(sparse.predict((keys[:0], ones[:0], np.zeros(1, dtype="int32"))))[0]
+    weights = KeyWeights(sparse, keys)  # read for the wanted labels only
     # every (feature, token) pair of the batch, with the doc it belongs to
     n_features = np.array([len(k) for k, _, _ in per_doc], dtype=np.int64)
     starts = np.concatenate([st for _, st, _ in per_doc])
@@ -240,9 +317,13 @@ def token_attributions(model: Model, docs: list[Doc], labels: list[list[int]]) -
         columns[i, : len(cols)] = cols
     total = int(lengths.sum())
     shares = np.zeros((total, width), dtype="f")
+    of_feature = np.zeros(len(keys), dtype=np.float32)
     for j in range(width):
+        label_of_feature = columns[doc_of_feature, j]
+        needed = np.flatnonzero(label_of_feature >= 0)  # docs with fewer labels need no more reads
+        of_feature[needed] = weights.column(label_of_feature[needed], needed)
         col = columns[doc_of_feature[feature], j]
         wanted = col >= 0
-        values = weights[feature[wanted], col[wanted]] / sizes[feature[wanted]]
+        values = of_feature[feature[wanted]] / sizes[feature[wanted]]
         shares[:, j] = np.bincount(token[wanted], weights=values, minlength=total)
     return [shares[o : o + n, : len(cols)] for o, n, cols in zip(token_offset, lengths, labels)]

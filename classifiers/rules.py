@@ -104,9 +104,9 @@ def _window(folded: Folded, description_chars: int) -> Folded:
     cut = folded.title_end + 1 + description_chars
     if not description_chars or len(folded.text) <= cut:
         return folded
-    k = bisect.bisect_right(folded.spans, cut, key=re.Match.end)
-    return Folded(folded.original, folded.text[:cut], folded.offsets, folded.tokens[:k], folded.spans[:k],
-                  folded.title_end)
+    k = bisect.bisect_right(folded.ends, cut)
+    return Folded(folded.original, folded.text[:cut], folded.offsets, folded.tokens[:k], folded.starts[:k],
+                  folded.ends[:k], folded.title_end)
 
 
 def expand_term(term: str) -> list[str]:
@@ -215,29 +215,28 @@ class RuleClassifier:
     def _matches(self, text: str, folded: Folded) -> list[tuple[int, int, Rule]]:
         """``(start, end, rule)`` in ``text`` for every rule term found in it."""
         hits: list[tuple[int, int, Rule]] = []  # folded offsets first
-        covered: set[int] = set()  # folded start of every token inside a phrase match
-        spans = folded.spans
-        for i, j, rules in self.phrases.find(folded.tokens):
-            covered.update(spans[k].start() for k in range(i, j))
-            hits.extend((spans[i].start(), spans[j - 1].end(), r) for r in rules)
+        covered: set[int] = set()  # every token inside a phrase match
+        tokens, starts, ends = folded.tokens, folded.starts, folded.ends
+        for i, j, rules in self.phrases.find(tokens):
+            covered.update(range(i, j))
+            a, b = starts[i], ends[j - 1]
+            hits.extend((a, b, r) for r in rules)
         heads = self._heads  # compound heads: "tomaten|samen"
-        for k, token in enumerate(folded.tokens):
-            head = heads.get(token)
+        for k, head in enumerate(map(heads.get, tokens)):
             if head is None:
-                head = self._head_of(token)
-            if head and spans[k].start() not in covered:
-                hits.extend((spans[k].start(), spans[k].end(), r) for r in self._suffix_rules[head])
+                head = self._head_of(tokens[k])
+            if head and k not in covered:
+                a, b = starts[k], ends[k]
+                hits.extend((a, b, r) for r in self._suffix_rules[head])
         sc = self.scoring
         window = folded.text[: folded.title_end + 1 + sc.pattern_chars] if sc.pattern_chars else folded.text
         for regex, rule in self._patterns:
-            hits.extend((m.start(), m.end(), rule) for m in regex.finditer(window) if m.end() > m.start())
-        found = [(*folded.span(a, b), rule) for a, b, rule in hits]
+            hits.extend((*m.span(), rule) for m in regex.finditer(window) if m.end() > m.start())
+        found = hits if folded.offsets is None else [(*folded.span(a, b), rule) for a, b, rule in hits]
         if window:  # the window's end in the original text
             text = text[: folded.span(len(window) - 1, len(window))[1]]
         for regex, rule in self._cased:  # original offsets already
-            found.extend(
-                (m.start(), m.end(), rule) for m in regex.finditer(text) if m.end() > m.start()
-            )
+            found.extend((*m.span(), rule) for m in regex.finditer(text) if m.end() > m.start())
         return found
 
     def _evidence(self, title_end: int, found: list[tuple[int, int, Rule]]) -> _Evidence:

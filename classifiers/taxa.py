@@ -17,6 +17,7 @@ one long word, or abbreviated (``E. crassipes``); the two inexact matchers are i
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -29,7 +30,10 @@ from classifiers.types import TaxonMatch
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _TOKEN = re.compile(r"[^\W_]+")
-_GROUP = re.Match.group
+#: The same tokens, as the separators of a split that keeps them.
+_SPLIT = re.compile(r"([^\W_]+)")
+#: The same on lowercase ASCII text (most folded listings), where a plain range test is quicker.
+_SPLIT_ASCII = re.compile(r"([0-9a-z]+)")
 
 #: Common names never matched on their own: too short (< 4 characters) or ordinary words.
 MIN_COMMON_NAME = 4
@@ -78,19 +82,48 @@ def _fold_run(m: re.Match[str]) -> str:
     return m.group().translate(_FOLD_TABLE)
 
 
-@dataclass(frozen=True)
 class Folded:
-    """A text folded for matching, with its tokens and a map back to the original."""
+    """A text folded for matching, with its tokens and a map back to the original.
 
-    original: str
-    text: str
-    #: ``offsets[i]`` is the original index of folded character ``i``; None = identity.
-    offsets: list[int] | None
-    tokens: list[str]
-    #: The regex match of each token (``.start()`` / ``.end()`` in the folded text).
-    spans: list[re.Match[str]]
-    #: Folded index where the title (first line) ends.
-    title_end: int
+    Token boundaries are kept as plain integer lists (:attr:`starts`, :attr:`ends`)
+    rather than ``re.Match`` objects: every listing is folded once and read by the
+    tokenizer, the taxa matcher and the rules, and integers are what they all need
+    (a method call per token and offset was a measurable share of classifying).
+    """
+
+    __slots__ = ("original", "text", "offsets", "tokens", "starts", "ends", "title_end", "_spans")
+
+    def __init__(
+        self,
+        original: str,
+        text: str,
+        offsets: list[int] | None,
+        tokens: list[str],
+        starts: list[int],
+        ends: list[int],
+        title_end: int,
+    ) -> None:
+        self.original = original
+        self.text = text
+        #: ``offsets[i]`` is the original index of folded character ``i``; None = identity.
+        self.offsets = offsets
+        self.tokens = tokens
+        #: ``starts[k]``, ``ends[k]``: where token ``k`` starts and ends in the folded text.
+        self.starts = starts
+        self.ends = ends
+        #: Folded index where the title (first line) ends.
+        self.title_end = title_end
+        self._spans: list[re.Match[str]] | None = None
+
+    @property
+    def spans(self) -> list[re.Match[str]]:
+        """The regex match of each token (``.start()`` / ``.end()`` in the folded text).
+
+        Kept for callers that want ``re.Match`` objects; made on first use only.
+        """
+        if self._spans is None:
+            self._spans = list(itertools.islice(_TOKEN.finditer(self.text), len(self.tokens)))
+        return self._spans
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original ``(start, end)`` of the folded span ``[start, end)``."""
@@ -101,12 +134,58 @@ class Folded:
             stop += 1  # keep a decomposed accent with its letter
         return self.offsets[start], stop
 
+    def token_span(self, first: int, last: int) -> tuple[int, int]:
+        """Original ``(start, end)`` of tokens ``first`` to ``last`` (inclusive)."""
+        return self.span(self.starts[first], self.ends[last])
+
+
+def _tokenize(folded: str) -> tuple[list[str], list[int], list[int]]:
+    """Tokens of a folded text with their start and end offsets.
+
+    ``re.split`` with a capturing group alternates gaps and tokens, so the running
+    sum of the parts' lengths gives every boundary without a match object per token.
+    """
+    parts = (_SPLIT_ASCII if folded.isascii() else _SPLIT).split(folded)
+    bounds = list(itertools.accumulate(map(len, parts)))
+    starts = bounds[0::2]
+    starts.pop()  # the end of the text
+    return parts[1::2], starts, bounds[1::2]
+
+
+def _latin1_table() -> bytes:
+    """``bytes.translate`` table: what :func:`fold` makes of each Latin-1 character, 0 where
+    that is not one Latin-1 character (``ß`` -> ``ss``, ``µ`` -> ``μ``, ``½``) or for NUL."""
+    table = bytearray(256)
+    for code in range(1, 256):
+        char = chr(code)
+        folded = char if code < 128 else _fold_char(char)
+        lowered = folded.lower()
+        if len(folded) == 1 and len(lowered) == 1 and ord(lowered) < 256:
+            table[code] = ord(lowered)
+    return bytes(table)
+
+
+#: Most listings are Latin-1 text whose every character folds to one character: one
+#: ``bytes.translate`` folds them, without a Python call per run of accented letters.
+_LATIN1_FOLD = _latin1_table()
+
+
+def _fold_latin1(text: str) -> str | None:
+    """``text`` folded by :data:`_LATIN1_FOLD`, or None when that table cannot fold it."""
+    try:
+        folded = text.encode("latin-1").translate(_LATIN1_FOLD)
+    except UnicodeEncodeError:
+        return None
+    return None if 0 in folded else folded.decode("latin-1")
+
 
 def fold(text: str) -> Folded:
     """Casefold and strip accents, keeping offsets into ``text``; then tokenise."""
     offsets: list[int] | None = None
     if text.isascii():
         folded = text.lower()
+    elif (quick := _fold_latin1(text)) is not None:
+        folded = quick  # every character folds to one: the offsets are the identity
     else:
         table = _FOLD_TABLE
         chars = set("".join(_NON_ASCII.findall(text)))
@@ -123,10 +202,9 @@ def fold(text: str) -> Folded:
                 offsets.extend([i] * len(table[ord(text[i])]))
                 pos = i + 1
             offsets.extend(range(pos, len(text)))
-    spans = list(_TOKEN.finditer(folded))
-    tokens = list(map(_GROUP, spans))
+    tokens, starts, ends = _tokenize(folded)
     nl = folded.find("\n")
-    return Folded(text, folded, offsets, tokens, spans, len(folded) if nl < 0 else nl)
+    return Folded(text, folded, offsets, tokens, starts, ends, len(folded) if nl < 0 else nl)
 
 
 def phrase_key(phrase: str) -> tuple[str, ...]:
@@ -181,7 +259,7 @@ class PhraseIndex(Generic[P]):
         if longest.keys().isdisjoint(tokens):
             return
         n, after = len(tokens), 0
-        for i in [k for k, t in enumerate(tokens) if t in longest]:
+        for i in itertools.compress(range(n), map(longest.__contains__, tokens)):
             if i < after:
                 continue
             widest = min(longest[tokens[i]], n - i)
@@ -363,7 +441,7 @@ class TaxaIndex:
             end_tok = j
             if how == "genus" and j < len(tokens) and _epithet(folded, j):
                 end_tok = j + 1
-            start, end = folded.span(folded.spans[i].start(), folded.spans[end_tok - 1].end())
+            start, end = folded.token_span(i, end_tok - 1)
             match = TaxonMatch(
                 start=start,
                 end=end,
@@ -385,7 +463,7 @@ def _epithet(folded: Folded, j: int) -> bool:
         return True
     if token in _NOT_EPITHETS:
         return False
-    start, end = folded.span(folded.spans[j].start(), folded.spans[j].end())
+    start, end = folded.token_span(j, j)
     if start and folded.original[start - 1] in _EPITHET_QUOTES:
         return False
     word = folded.original[start:end]

@@ -201,14 +201,14 @@ class AbbreviatedBinomials:
             if len(tokens[k - 1]) != 1 or tokens[k] not in self._epithets:
                 continue
             initials = self._binomials[tokens[k]]
-            dot = folded.spans[k - 1].end()
+            dot = folded.ends[k - 1]
             payloads = initials.get(tokens[k - 1])
             if not payloads or text[dot : dot + 1] != "." or any(a <= k < b for a, b in taken):
                 continue
             if len({taxon.scientific_name for taxon, _ in payloads}) != 1:
                 continue  # "A. japonica": more than one listed taxon
-            first = slice(*folded.span(folded.spans[k - 1].start(), dot))
-            last = slice(*folded.span(folded.spans[k].start(), folded.spans[k].end()))
+            first = slice(*folded.span(folded.starts[k - 1], dot))
+            last = slice(*folded.token_span(k, k))
             if original[first].isupper() and original[last].islower():
                 taken.append((k - 1, k + 1))
                 yield k - 1, k + 1, sorted(payloads, key=_order)

@@ -15,6 +15,7 @@ so the model can tell title words from description words.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Iterator
 from typing import Any, Callable
 
@@ -61,11 +62,7 @@ class FoldedTokenizer:
     def __call__(self, text: str) -> Doc:
         f = fold((text or "")[: self.max_chars])
         words = f.tokens
-        n_title = 0
-        for span in f.spans:
-            if span.start() >= f.title_end:
-                break
-            n_title += 1
+        n_title = bisect.bisect_left(f.starts, f.title_end)
         if n_title < len(words):
             end = n_title + self.max_description_tokens if self.max_description_tokens else len(words)
             words = [*words[:n_title], SEPARATOR, *words[n_title:end]]
@@ -111,4 +108,4 @@ def token_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
     f, n_title = folded(doc), title_tokens(doc)
     first = start if start < n_title else start - 1
     last = end - 1 if end - 1 < n_title else end - 2
-    return f.span(f.spans[first].start(), f.spans[last].end())
+    return f.token_span(first, last)
