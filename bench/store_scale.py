@@ -134,9 +134,9 @@ def _insert(conn: Any, batch: list[tuple[Any, ...]]) -> None:
     conn.executemany(
         "INSERT INTO listings (id, marketplace, listing_id, url, title, description, price, currency, available,"
         " category_path, image_urls, ships_from, seller_key, search_query, categories, risk, risk_rank,"
-        " model_version, last_run_id, scope_id, taxa_hits, first_seen, last_seen, needs_review)"
+        " model_version, last_run_id, scope_id, taxa_hits, first_seen, last_seen, needs_review, ships_to)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        " '2026-10-01T02:00:00+00:00', '2026-11-19T02:00:00+00:00', 0)",
+        " '2026-10-01T02:00:00+00:00', '2026-11-19T02:00:00+00:00', 0, '[]')",  # ships_to as save_listing stores []
         [row[:21] for row in batch],
     )
     conn.executemany(
