@@ -94,13 +94,21 @@ def verdict_columns(verdict: dict[str, Any]) -> dict[str, Any]:
 
 
 _LISTING_VALUES = attrgetter(*LISTING_COLUMNS)
+_CONVERTED = tuple((i, c) for i, c in enumerate(LISTING_COLUMNS) if c in JSON_COLUMNS or c == "available")
+
+
+def listing_values(listing: Listing) -> list[Any]:
+    """The listing's columns as stored, in ``LISTING_COLUMNS`` order (lists as JSON, availability as 0/1)."""
+    values = list(_LISTING_VALUES(listing))
+    for i, column in _CONVERTED:
+        value = values[i]
+        if column == "available":
+            if value is not None:
+                values[i] = int(bool(value))
+        else:
+            values[i] = "[]" if not value else dumps(value if isinstance(value, (list, tuple)) else list(value))
+    return values
 
 
 def listing_row(listing: Listing) -> dict[str, Any]:
-    row = dict(zip(LISTING_COLUMNS, _LISTING_VALUES(listing)))
-    for column in JSON_COLUMNS:
-        value = row[column]
-        row[column] = "[]" if not value else dumps(value if isinstance(value, (list, tuple)) else list(value))
-    if row["available"] is not None:
-        row["available"] = int(bool(row["available"]))
-    return row
+    return dict(zip(LISTING_COLUMNS, listing_values(listing)))
