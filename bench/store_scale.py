@@ -3,7 +3,8 @@
 Builds a store of ``--listings`` listings (1,000,000) from ``--traders`` traders
 (50,000: a heavy tail of marketplace sellers and independent shops in 30
 countries, some businesses selling on several marketplaces under one e-mail,
-phone or website), each listing with a classification, in ``--scopes`` watches.
+phone or website), each listing with a classification, in ``--scopes`` watches (10,
+so that a watch holds what one night sees again: no listing is missed for want of a visit).
 Then measures, on that store:
 
   (a) a night: the ``--night`` listings (100,000) of one watch seen again through
@@ -209,7 +210,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--listings", type=int, default=1_000_000)
     parser.add_argument("--traders", type=int, default=50_000)
-    parser.add_argument("--scopes", type=int, default=5, help="watches the listings are spread over")
+    parser.add_argument("--scopes", type=int, default=10,
+                        help="watches the listings are spread over (10: a watch holds one night's 100,000)")
     parser.add_argument("--night", type=int, default=100_000, help="listings of the measured watch's night")
     parser.add_argument("--nights", type=int, default=3, help="nights measured; the median is reported")
     parser.add_argument("--db", type=Path, help="keep the store here (default: a temporary folder)")
