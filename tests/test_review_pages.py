@@ -16,7 +16,16 @@ from crawler.evidence import EvidenceRecord
 from crawler.review import queue as queue_module
 from crawler.review.listing import evidence_capture_available
 from crawler.store import Store
-from tests.review_data import PASSWORD, add_accounts, build_store, csrf_token, make_app, sign_in
+from tests.review_data import (
+    DELISTED_AT,
+    PASSWORD,
+    add_accounts,
+    build_store,
+    csrf_token,
+    delist,
+    make_app,
+    sign_in,
+)
 
 
 @pytest.fixture()
@@ -257,3 +266,47 @@ def test_the_evidence_section_uses_crawler_evidence_when_installed(
     client.post(f"/listings/{ids['mango']}/decide", data={"csrf_token": token, "decision": "refer"})  # not captured
     worker.wait()
     assert sorted(c[0] for c in captured[1:]) == sorted([ids["tulips"], ids["tomato"], ids["hostile"]])
+
+
+# -- delisted listings ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def delisted(db: Path, ids: dict[str, int]) -> dict[str, int]:
+    """The tulips and the hostile listing gone from their marketplaces' pages."""
+    delist(db, [ids["tulips"], ids["hostile"]])
+    return ids
+
+
+def test_the_queue_marks_delisted_listings_and_filters_them(client: Any, delisted: dict[str, int]) -> None:
+    page = client.get("/queue").get_data(as_text=True)
+    assert page.count('<span class="delisted"') == 2  # both shown by default, each with its badge
+    assert "delisted 2026-10-28</span>" in page and "Tomato seeds" in page
+    assert '<select name="listed">' in page and '<option value="">on sale or delisted</option>' in page
+    gone = client.get("/queue?listed=delisted").get_data(as_text=True)
+    assert "Tulip bulbs" in gone and "Tomato seeds" not in gone
+    assert '<option value="delisted" selected>' in gone
+    assert '<input type="hidden" name="listed" value="delisted">' in gone  # carried to bulk and export
+    assert "listed = delisted" in gone  # the export applies it too
+    on_sale = client.get("/queue?listed=on_sale").get_data(as_text=True)
+    assert "Tulip bulbs" not in on_sale and "Tomato seeds" in on_sale and 'class="delisted"' not in on_sale
+    bad = client.get("/queue?listed=gone")
+    assert bad.status_code == 400 and "unknown listed &#39;gone&#39;" in bad.get_data(as_text=True)
+
+
+def test_bulk_and_export_honour_the_listed_filter(client: Any, db: Path, delisted: dict[str, int]) -> None:
+    confirm = client.get("/queue/bulk?listed=delisted").get_data(as_text=True)
+    assert '<strong id="bulk-count">2</strong>' in confirm
+    token = csrf_token(client, "/queue/bulk?listed=delisted")
+    form = {"csrf_token": token, "decision": "dismiss", "reason": "no longer offered",
+            "upto": str(max(delisted.values())), "count": "2"}  # fmt: skip
+    assert client.post("/queue/bulk?listed=delisted", data=form).status_code == 303
+    with Store(db) as store:
+        decided = sorted(r[0] for r in store.conn.execute("SELECT listing FROM review_decisions"))
+    assert decided == sorted([delisted["tulips"], delisted["hostile"]])
+    rows = list(csv.DictReader(io.StringIO(client.get("/export?format=csv&listed=delisted&status=all")
+                                           .get_data(as_text=True))))  # fmt: skip
+    assert {r["listing_id"] for r in rows} == {"tulips", "hostile"}
+    assert {r["delisted_at"] for r in rows} == {DELISTED_AT}
+    on_sale = json.loads(client.get("/export?format=json&listed=on_sale&status=all").get_data(as_text=True))
+    assert {r["listing_id"] for r in on_sale} == {"hyacinth", "tomato", "mango", "hose"}
