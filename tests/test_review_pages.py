@@ -344,3 +344,12 @@ def test_bulk_and_export_honour_the_listed_filter(client: Any, db: Path, deliste
     assert {r["delisted_at"] for r in rows} == {DELISTED_AT}
     on_sale = json.loads(client.get("/export?format=json&listed=on_sale&status=all").get_data(as_text=True))
     assert {r["listing_id"] for r in on_sale} == {"hyacinth", "tomato", "mango", "hose"}
+
+
+def test_the_dashboard_says_how_much_of_the_backlog_is_delisted(client: Any, db: Path,
+                                                                delisted: dict[str, int]) -> None:  # fmt: skip
+    with Store(db) as store:
+        store.record_decision(delisted["hostile"], "refer", "anna")  # decided: no longer awaiting a decision
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "The backlog includes delisted listings" in page
+    assert '<a href="/queue?listed=delisted">1 flagged listing awaiting a decision is delisted</a>' in page
