@@ -23,7 +23,7 @@ from typing import Any, Literal, TextIO
 from crawler import __version__
 from crawler.exports import ExportError
 from crawler.exports.fields import FORMAT_VERSION, LISTING_FIELDS
-from crawler.exports.filters import DECISION_FILTERS, ExportFilters
+from crawler.exports.filters import DECISION_FILTERS, LISTED_FILTERS, ExportFilters
 from crawler.exports.hs_codes import load_hs_mapping
 from crawler.exports.known_sellers import KnownSellers
 from crawler.exports.package import write_package
@@ -38,6 +38,7 @@ __all__ = [
     "DECISION_FILTERS",
     "FORMATS",
     "FORMAT_VERSION",
+    "LISTED_FILTERS",
     "PACKAGE_FORMAT",
     "ExportError",
     "ExportFilters",

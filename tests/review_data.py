@@ -85,6 +85,25 @@ def build_store(path: Path, image_base: str | None = None) -> dict[str, int]:
     return ids
 
 
+#: When :func:`delist` marks listings gone (after the last of build_store's sightings).
+DELISTED_AT = "2026-10-28T02:00:00+00:00"
+
+
+def delist(path: Path, row_ids: list[int], at: str = DELISTED_AT) -> None:
+    """Mark listings gone as missed nights do (:func:`crawler.store.incremental.record_misses`).
+
+    ``delisted_at``, the miss counter, and a ``delisted`` history row holding the last offer.
+    """
+    from crawler.store.rows import TRACKED_FIELDS
+
+    tracked = ", ".join(TRACKED_FIELDS)
+    with Store(path) as store, store.transaction() as conn:
+        for row_id in row_ids:
+            conn.execute(f"INSERT INTO listing_history (listing, observed_at, change, {tracked})"
+                         f" SELECT id, ?, 'delisted', {tracked} FROM listings WHERE id = ?", (at, row_id))  # fmt: skip
+            conn.execute("UPDATE listings SET delisted_at = ?, missed_runs = 3 WHERE id = ?", (at, row_id))
+
+
 def add_accounts(path: Path) -> None:
     from crawler.review.accounts import add_user
 

@@ -79,6 +79,7 @@ def test_filter_values_are_parameters_never_sql(database: Path, tmp_path: Path) 
             ExportFilters(country="NL' OR 1=1 --"),
             ExportFilters(decision="confirm' OR 'a'='a"),
             ExportFilters(since="2026-11-01' OR 1=1 --"),
+            ExportFilters(listed="delisted' OR 1=1 --"),
         ):
             with pytest.raises(ExportError):
                 write_export(store, "csv", tmp_path / "x.csv", hostile)
@@ -112,6 +113,7 @@ def one_line_error(result) -> str:  # type: ignore[no-untyped-def]
         (["--watch", "nightly"],
          "Error: no crawl run of watch 'nightly' in this database (watches with runs: de-marketplaces, nl-bulbs)"),
         (["--min-risk", "extreme"], "Error: Invalid value for '--min-risk'"),
+        (["--listed", "gone"], "Error: Invalid value for '--listed'"),
         (["--format", "pdf"], "Error: Invalid value for '--format'"),
         (["--include-evidence"], "Error: evidence can only be included in an RPPO package (format rppo)"),
     ],
@@ -149,4 +151,46 @@ def test_filters_as_the_manifest_states_them() -> None:
     described = ExportFilters(since="2026-11-01", categories="Seeds", min_risk="none", decision="",
                               country="Netherlands", watch=" nl-bulbs ").describe()  # fmt: skip
     assert described == {"since": "2026-11-01", "until": None, "categories": ["seeds"], "min_risk": None,
-                         "decision": None, "country": "NL", "watch": "nl-bulbs"}  # fmt: skip
+                         "decision": None, "country": "NL", "watch": "nl-bulbs", "listed": None}  # fmt: skip
+    assert ExportFilters(listed=" Delisted ").describe()["listed"] == "delisted"
+
+
+@pytest.fixture()
+def with_delisted(tmp_path: Path) -> Path:
+    """The export store with the Etsy seeds and the hyacinth marked gone, as three missed nights leave them."""
+    path = build_export_store(tmp_path / "delisted.db")
+    with Store(path) as store:
+        store.conn.execute("UPDATE listings SET delisted_at = '2026-11-20T02:00:00+00:00', missed_runs = 3"
+                           " WHERE listing_id IN (?, ?)", (ETSY_SEEDS, HYACINTH))  # fmt: skip
+        store.conn.commit()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"listed": "delisted"}, {ETSY_SEEDS, HYACINTH}),
+        ({"listed": "on_sale"}, EVERYTHING - {ETSY_SEEDS, HYACINTH}),
+        ({"listed": ""}, EVERYTHING),
+        ({"listed": "delisted", "decision": "refer"}, {ETSY_SEEDS, HYACINTH}),
+        ({"listed": "on_sale", "decision": "refer"}, set()),
+    ],
+)
+def test_the_listed_filter(with_delisted: Path, tmp_path: Path, filters: dict[str, object],
+                           expected: set[str]) -> None:  # fmt: skip
+    assert set(selected(with_delisted, tmp_path, **filters)) == expected
+
+
+def test_a_wrong_listed_value_is_named() -> None:
+    with pytest.raises(ExportError, match="listed 'gone' is not one of on_sale, delisted"):
+        ExportFilters(listed="gone").selection()
+
+
+def test_cli_listed_filter(with_delisted: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["export", "--db", str(with_delisted), "--format", "jsonl", "--output",
+                                       str(out), "--listed", "delisted"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert {r["listing_id"] for r in rows} == {ETSY_SEEDS, HYACINTH}
+    assert {r["delisted_at"] for r in rows} == {"2026-11-20T02:00:00+00:00"}

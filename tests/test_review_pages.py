@@ -13,10 +13,21 @@ from typing import Any
 import pytest
 
 from crawler.evidence import EvidenceRecord
+from crawler.items import Listing
 from crawler.review import queue as queue_module
 from crawler.review.listing import evidence_capture_available
 from crawler.store import Store
-from tests.review_data import PASSWORD, add_accounts, build_store, csrf_token, make_app, sign_in
+from tests.review_data import (
+    DELISTED_AT,
+    HOSTILE_TITLE,
+    PASSWORD,
+    add_accounts,
+    build_store,
+    csrf_token,
+    delist,
+    make_app,
+    sign_in,
+)
 
 
 @pytest.fixture()
@@ -257,3 +268,88 @@ def test_the_evidence_section_uses_crawler_evidence_when_installed(
     client.post(f"/listings/{ids['mango']}/decide", data={"csrf_token": token, "decision": "refer"})  # not captured
     worker.wait()
     assert sorted(c[0] for c in captured[1:]) == sorted([ids["tulips"], ids["tomato"], ids["hostile"]])
+
+
+# -- delisted listings ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def delisted(db: Path, ids: dict[str, int]) -> dict[str, int]:
+    """The tulips and the hostile listing gone from their marketplaces' pages."""
+    delist(db, [ids["tulips"], ids["hostile"]])
+    return ids
+
+
+def test_the_queue_marks_delisted_listings_and_filters_them(client: Any, delisted: dict[str, int]) -> None:
+    page = client.get("/queue").get_data(as_text=True)
+    assert page.count('<span class="delisted"') == 2  # both shown by default, each with its badge
+    assert "delisted 2026-10-28</span>" in page and "Tomato seeds" in page
+    assert '<select name="listed">' in page and '<option value="">on sale or delisted</option>' in page
+    gone = client.get("/queue?listed=delisted").get_data(as_text=True)
+    assert "Tulip bulbs" in gone and "Tomato seeds" not in gone
+    assert '<option value="delisted" selected>' in gone
+    assert '<input type="hidden" name="listed" value="delisted">' in gone  # carried to bulk and export
+    assert "listed = delisted" in gone  # the export applies it too
+    on_sale = client.get("/queue?listed=on_sale").get_data(as_text=True)
+    assert "Tulip bulbs" not in on_sale and "Tomato seeds" in on_sale and 'class="delisted"' not in on_sale
+    bad = client.get("/queue?listed=gone")
+    assert bad.status_code == 400 and "unknown listed &#39;gone&#39;" in bad.get_data(as_text=True)
+
+
+def test_delisted_badges_are_escaped(client: Any, db: Path, delisted: dict[str, int]) -> None:
+    """The badge shows stored text: escaped like everything else, whatever got into the column."""
+    with Store(db) as store:
+        store.conn.execute("UPDATE listings SET delisted_at = ? WHERE id = ?",
+                           ("2026-10-28<script>alert(4)</script>", delisted["hostile"]))  # fmt: skip
+        store.conn.commit()
+    for path in ("/queue", f"/listings/{delisted['hostile']}", "/traders/ebay.de/%3Cb%3Eevil%3C%2Fb%3E"):
+        page = client.get(path).get_data(as_text=True)
+        assert "delisted 2026-10-28" in page, path
+        assert "&lt;script&gt;alert(4)&lt;/script&gt;" in page and "<script>alert(4)" not in page, path
+        assert "<script>alert(1)" not in page, path
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in client.get("/queue").get_data(as_text=True)
+    assert HOSTILE_TITLE not in client.get("/queue?listed=delisted").get_data(as_text=True)
+
+
+def test_the_listing_page_shows_delisted_and_relisted(client: Any, db: Path, delisted: dict[str, int]) -> None:
+    page = client.get(f"/listings/{delisted['tulips']}").get_data(as_text=True)
+    assert f"title=\"gone from the marketplace's pages since {DELISTED_AT}" in page and "delisted 2026-10-28<" in page
+    assert f"no, delisted {DELISTED_AT} (missing from 3 complete crawls of its pages in a row)" in page
+    assert '<span class="change change-delisted"' in page
+    with Store(db) as store:  # seen again: relisted, with a history row
+        back = Listing("shop.example", "tulips", "https://shop.example/item/tulips", "Tulip bulbs Darwin mix 50 pcs",
+                       "Tulipa bulbs for autumn planting", price=9.5, currency="EUR", ships_from="NL",
+                       seller_key="shop.example", available=True, fetched_at="2026-11-02T08:00:00+00:00")  # fmt: skip
+        assert store.save_listing(back).change == "relisted"
+    page = client.get(f"/listings/{delisted['tulips']}").get_data(as_text=True)
+    assert 'class="delisted"' not in page and "<dd>yes (relisted 2026-11-02" in page
+    assert '<span class="change change-delisted"' in page and '<span class="change change-relisted"' in page
+    never = client.get(f"/listings/{delisted['hyacinth']}").get_data(as_text=True)
+    assert "<dt>On sale</dt><dd>yes</dd>" in never and "change-relisted" not in never
+
+
+def test_bulk_and_export_honour_the_listed_filter(client: Any, db: Path, delisted: dict[str, int]) -> None:
+    confirm = client.get("/queue/bulk?listed=delisted").get_data(as_text=True)
+    assert '<strong id="bulk-count">2</strong>' in confirm
+    token = csrf_token(client, "/queue/bulk?listed=delisted")
+    form = {"csrf_token": token, "decision": "dismiss", "reason": "no longer offered",
+            "upto": str(max(delisted.values())), "count": "2"}  # fmt: skip
+    assert client.post("/queue/bulk?listed=delisted", data=form).status_code == 303
+    with Store(db) as store:
+        decided = sorted(r[0] for r in store.conn.execute("SELECT listing FROM review_decisions"))
+    assert decided == sorted([delisted["tulips"], delisted["hostile"]])
+    rows = list(csv.DictReader(io.StringIO(client.get("/export?format=csv&listed=delisted&status=all")
+                                           .get_data(as_text=True))))  # fmt: skip
+    assert {r["listing_id"] for r in rows} == {"tulips", "hostile"}
+    assert {r["delisted_at"] for r in rows} == {DELISTED_AT}
+    on_sale = json.loads(client.get("/export?format=json&listed=on_sale&status=all").get_data(as_text=True))
+    assert {r["listing_id"] for r in on_sale} == {"hyacinth", "tomato", "mango", "hose"}
+
+
+def test_the_dashboard_says_how_much_of_the_backlog_is_delisted(client: Any, db: Path,
+                                                                delisted: dict[str, int]) -> None:  # fmt: skip
+    with Store(db) as store:
+        store.record_decision(delisted["hostile"], "refer", "anna")  # decided: no longer awaiting a decision
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "The backlog includes delisted listings" in page
+    assert '<a href="/queue?listed=delisted">1 flagged listing awaiting a decision is delisted</a>' in page

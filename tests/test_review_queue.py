@@ -23,7 +23,7 @@ from crawler.review.queue import (
 )
 from crawler.store import Store
 from crawler.store import migrations as migrations_module
-from tests.review_data import build_store, verdict
+from tests.review_data import DELISTED_AT, build_store, delist, verdict
 
 
 @pytest.fixture()
@@ -94,11 +94,60 @@ def test_decided_listings_leave_the_queue_and_are_found_by_their_decision(small:
         ({"country": "NLD"}, "not a two-letter ISO 3166 code"),
         ({"since": "yesterday"}, "not a date like 2026-11-01"),
         ({"q": "x" * 201}, "longer than 200 characters"),
+        ({"listed": "gone"}, "unknown listed 'gone': choose on_sale or delisted, or nothing for both"),
     ],
 )
 def test_bad_filter_values_are_named(args: dict[str, str], message: str) -> None:
     with pytest.raises(FilterError, match=message):
         QueueFilters.from_args(args)
+
+
+@pytest.fixture()
+def some_delisted(tmp_path: Path) -> tuple[Store, dict[str, int]]:
+    """The small store with the tulips, the hostile listing and the garden hose gone from their pages."""
+    ids = build_store(tmp_path / "delisted.db")
+    delist(tmp_path / "delisted.db", [ids["tulips"], ids["hostile"], ids["hose"]])
+    with Store(tmp_path / "delisted.db") as store:
+        yield store, ids  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({}, ["tulips", "tomato", "hostile", "hyacinth", "mango"]),  # both by default: the queue did not change
+        ({"listed": ""}, ["tulips", "tomato", "hostile", "hyacinth", "mango"]),
+        ({"listed": "on_sale"}, ["tomato", "hyacinth", "mango"]),
+        ({"listed": "delisted"}, ["tulips", "hostile"]),
+        ({"listed": "delisted", "status": "all"}, ["tulips", "hostile", "hose"]),
+        ({"listed": "delisted", "category": "seeds"}, ["hostile"]),
+        ({"listed": "delisted", "country": "NL"}, ["tulips"]),
+        ({"listed": "on_sale", "q": "seeds"}, ["tomato"]),
+        ({"listed": "on_sale", "status": "undecided", "risk": "none"}, []),
+    ],
+)
+def test_the_listed_filter(some_delisted: Any, filters: dict[str, str], expected: list[str]) -> None:
+    store, _ = some_delisted
+    assert keys(store, filters) == expected
+
+
+def test_queue_rows_say_when_a_listing_was_delisted(some_delisted: Any) -> None:
+    store, _ = some_delisted
+    rows = {row["listing_id"]: row for row in queue_page(store, QueueFilters()).rows}
+    assert rows["tulips"]["delisted_at"] == DELISTED_AT and rows["tomato"]["delisted_at"] is None
+    filters = QueueFilters.from_args({"listed": "delisted", "category": "seeds"})
+    assert filters.to_args() == {"category": "seeds", "listed": "delisted"}
+    assert QueueFilters.from_args(filters.to_args()) == filters
+
+
+def test_bulk_decisions_honour_the_listed_filter(some_delisted: Any) -> None:
+    store, ids = some_delisted
+    filters = QueueFilters(listed="delisted")
+    count, upto = bulk_scope(store, filters)
+    assert (count, upto) == (2, max(ids["tulips"], ids["hostile"]))
+    chosen = bulk_listing_ids(store, filters, upto)
+    assert sorted(chosen) == sorted([ids["tulips"], ids["hostile"]])
+    assert decide_bulk(store, chosen, check_decision("dismiss", "no longer offered", None), "ben") == 2
+    assert keys(store, {"listed": "delisted"}) == [] and keys(store, {}) == ["tomato", "hyacinth", "mango"]
 
 
 def test_search_words_become_quoted_phrases() -> None:
@@ -134,6 +183,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
             store.save_listing(listing, classification=verdict(cats, risk_for(cats), needs_review=rng.random() < 0.2))
         for n in rng.sample(range(1, 301), 40):
             store.record_decision(n, rng.choice(["confirm", "dismiss", "refer", "contact"]), "anna", reason="r")
+    delist(path, random.Random(9).sample(range(1, 301), 100))  # a third gone from their pages
     return path
 
 
@@ -168,6 +218,7 @@ def expected_order(store: Store, filters: QueueFilters) -> list[int]:
                     and (not filters.marketplace or r["marketplace"] == filters.marketplace)
                     and (not filters.risk or rank == RISK_LEVELS.index(filters.risk))
                     and (not filters.since or r["first_seen"] >= filters.since)
+                    and (not filters.listed or (r["delisted_at"] is None) == (filters.listed == "on_sale"))
                     and (not filters.q or r["hit"]))  # fmt: skip
 
     kept = [r for r in rows if keep(r)]
@@ -184,6 +235,9 @@ CASES = [
     {"category": "seeds"}, {"country": "CN"}, {"country": "DE", "status": "all"}, {"marketplace": "etsy.com"},
     {"risk": "high"}, {"risk": "medium", "status": "all"}, {"since": "2026-10-02"}, {"q": "tulip"},
     {"q": "tulip rose", "country": "NL"}, {"q": "soil", "category": "soil_growing_media", "status": "all"},
+    {"listed": "delisted"}, {"listed": "on_sale", "status": "all"}, {"listed": "delisted", "country": "CN"},
+    {"listed": "on_sale", "q": "tulip"}, {"listed": "delisted", "risk": "high"},
+    {"listed": "delisted", "status": "all", "since": "2026-10-02"},
 ]  # fmt: skip
 
 
@@ -225,12 +279,26 @@ def test_pages_are_index_seeks_in_queue_order_never_a_sort(big: Path, monkeypatc
     monkeypatch.setattr(queue_module, "DRIVE_LIMIT", 0)
     with Store(big) as store:
         for filters in (QueueFilters(), QueueFilters(status="all"), QueueFilters(risk="high"),
-                        QueueFilters(status="confirm"), QueueFilters(category="seeds", country="NL")):  # fmt: skip
+                        QueueFilters(status="confirm"), QueueFilters(category="seeds", country="NL"),
+                        QueueFilters(listed="on_sale"), QueueFilters(listed="delisted"),
+                        QueueFilters(listed="delisted", status="all"), QueueFilters(listed="on_sale", risk="high")):
             first = queue_page(store, filters, None, 5)
             for after in (None, first.next_cursor):
                 plans = _plan(store, filters, after)
                 assert plans and not any("TEMP B-TREE" in p for p in plans), (filters, plans)
                 assert all("USING INDEX idx_listings_" in p for p in plans if p.startswith(("SEARCH l", "SCAN l")))
+
+
+def test_few_delisted_listings_are_the_starting_point(big: Path) -> None:
+    """While the delisted are few, the delisted filter starts from their partial index (and sorts those few)."""
+    with Store(big) as store:
+        for filters in (QueueFilters(listed="delisted"), QueueFilters(listed="delisted", status="all")):
+            first = queue_page(store, filters, None, 5)
+            for after in (None, first.next_cursor):
+                plans = _plan(store, filters, after)
+                assert any("USING INDEX idx_listings_delisted" in p for p in plans), plans
+        plans = _plan(store, QueueFilters(listed="on_sale"), None)  # most listings: the queue's own index
+        assert any("idx_listings_review_queue" in p for p in plans) and not any("TEMP B-TREE" in p for p in plans)
 
 
 def test_bulk_scope_is_bounded_by_what_the_officer_saw(small: Any) -> None:

@@ -28,6 +28,8 @@ EXPORT_FORMATS = ("csv", "json", "jsonl", "xlsx", "rppo")
 @click.option("--country", metavar="CODE", help="Keep listings whose trader is in, or that ship from, this country "
                                                 "(ISO 3166 code such as NL).")
 @click.option("--watch", help="Keep listings seen by the crawl runs of this watch.")
+@click.option("--listed", type=click.Choice(("on_sale", "delisted")),
+              help="on_sale: keep listings still on their marketplace's pages; delisted: keep those marked gone.")
 @click.option("--pseudonymise", "--pseudonymize", "pseudonymise", is_flag=True,
               help="Replace seller names, ids, profile URLs and contact details by keyed pseudonyms.")
 @click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path),
@@ -40,9 +42,9 @@ EXPORT_FORMATS = ("csv", "json", "jsonl", "xlsx", "rppo")
 @_db_option
 @_officer_errors
 def export(fmt: str, output: Path, since: str | None, until: str | None, categories: tuple[str, ...],
-           min_risk: str, decision: str | None, country: str | None, watch: str | None, pseudonymise: bool,
-           key_file: Path | None, include_evidence: bool, evidence_dir: Path | None, config_path: str | None,
-           db: Path | None) -> None:
+           min_risk: str, decision: str | None, country: str | None, watch: str | None, listed: str | None,
+           pseudonymise: bool, key_file: Path | None, include_evidence: bool, evidence_dir: Path | None,
+           config_path: str | None, db: Path | None) -> None:
     """Export stored listings with their trader, verdict and codes, riskiest first; or an RPPO package.
 
     Filters combine: --since 2026-11-01 --until 2026-11-30 --category seeds --country NL keeps the
@@ -57,7 +59,7 @@ def export(fmt: str, output: Path, since: str | None, until: str | None, categor
 
     try:
         filters = ExportFilters(since=since, until=until, categories=categories, min_risk=min_risk,
-                                decision=decision, country=country, watch=watch)  # fmt: skip
+                                decision=decision, country=country, watch=watch, listed=listed)  # fmt: skip
         filters.selection()  # a wrong filter is reported before anything is opened
         config = load_config(config_path)
         if key_file is not None and not pseudonymise:

@@ -20,6 +20,8 @@ from crawler.store.store import Store
 
 #: Values of the decision filter: the latest decision on a listing, or none yet.
 DECISION_FILTERS: tuple[str, ...] = ("confirm", "dismiss", "refer", "contact", "undecided")
+#: Values of the listed filter: still on the marketplace's pages, or delisted (gone from them).
+LISTED_FILTERS: tuple[str, ...] = ("on_sale", "delisted")
 #: Values that mean "do not filter" (the web form's empty choice, and the CLI's defaults).
 _NO_FILTER = {None, "", "none", "any", "all"}
 
@@ -37,6 +39,8 @@ class ExportFilters:
       or ``undecided`` for listings nobody has decided on yet.
     * ``country``: ISO 3166-1 alpha-2; the trader's country or the listing's ships-from country.
     * ``watch``: listings seen by runs of that watch (``crawl_runs.watch``).
+    * ``listed``: ``on_sale`` for listings still on their marketplace's pages, ``delisted`` for
+      listings marked gone (``delisted_at``, see docs/traders.md).
     """
 
     since: str | None = None
@@ -46,6 +50,7 @@ class ExportFilters:
     decision: str | None = None
     country: str | None = None
     watch: str | None = None
+    listed: str | None = None
 
     def selection(self, store: Store | None = None) -> ListingSelection:
         """The filters checked and in SQL form; with ``store``, the watch must have runs in it.
@@ -70,6 +75,7 @@ class ExportFilters:
             decision=_decision(self.decision),
             country=_country(self.country),
             watch=watch,
+            listed=_listed(self.listed),
         )
 
     def describe(self) -> dict[str, Any]:
@@ -82,6 +88,7 @@ class ExportFilters:
             "decision": None if self.decision in _NO_FILTER else self.decision,
             "country": _country(self.country),
             "watch": (self.watch or "").strip() or None,
+            "listed": _listed(self.listed),
         }
 
 
@@ -151,6 +158,15 @@ def _decision(decision: str | None) -> str | None:
     name = str(decision).strip().lower()
     if name not in DECISION_FILTERS:
         raise ExportError(f"decision {decision!r} is not one of {', '.join(DECISION_FILTERS)}")
+    return name
+
+
+def _listed(listed: str | None) -> str | None:
+    if listed in _NO_FILTER:
+        return None
+    name = str(listed).strip().lower()
+    if name not in LISTED_FILTERS:
+        raise ExportError(f"listed {listed!r} is not one of {', '.join(LISTED_FILTERS)}")
     return name
 
 

@@ -1,7 +1,8 @@
 """The dashboard's figures: what the crawls flag week by week, where it ships from, who sells it, the backlog.
 
 "Flagged" is what the review queue shows by default: a listing of high, medium or
-low risk, or one the classifier was unsure of. These are whole-table aggregates;
+low risk, or one the classifier was unsure of, delisted or not (a listing gone from
+the marketplace may still need a decision). These are whole-table aggregates;
 the app caches them for a few minutes (:data:`CACHE_SECONDS`).
 """
 
@@ -136,6 +137,20 @@ def backlog(store: Store, weeks: list[date], today: date) -> Chart:
         label = "this week" if week == weeks[-1] else week.strftime("%d %b")
         points.append((label, max(open_then, 0)))
     return line_chart("Review backlog: flagged listings without a decision, end of each week", points)
+
+
+def delisted_awaiting(store: Store) -> int:
+    """Flagged listings without a decision that are delisted: in the backlog, but gone from the marketplace.
+
+    The backlog (and the default queue) counts them, since a listing that disappeared
+    may still need a decision; this says how much of the backlog they are. Read from
+    the partial index of the delisted listings, so it costs what there is to count.
+    """
+    row = store.conn.execute(
+        "SELECT count(*) FROM listings l INDEXED BY idx_listings_delisted"
+        f" WHERE l.delisted_at IS NOT NULL AND l.review_status IS NULL AND {FLAGGED}"
+    ).fetchone()
+    return int(row[0])
 
 
 def _by_week(store: Store, sql: str) -> dict[str, int]:

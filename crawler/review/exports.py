@@ -3,8 +3,9 @@
 The button offers whatever formats :mod:`crawler.export` offers, and the RPPO
 package when it has ``write_rppo_package``. The queue's filters are handed over as
 the export's own filters (``ExportFilters``: dates, category, risk at least,
-decision, country, watch) where the export module has them; an export module
-without ``ExportFilters`` takes the risk (as a minimum) and the first-seen date.
+decision, country, watch, on sale or delisted) where the export module has them;
+an export module without ``ExportFilters`` takes the risk (as a minimum) and the
+first-seen date.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ def export_filter_values(filters: QueueFilters) -> dict[str, Any]:
         values["decision"] = filters.status
     elif filters.status in ("open", "needs_review", "undecided"):
         values["decision"] = "undecided"
+    values["listed"] = filters.listed
     return {k: v for k, v in values.items() if v}
 
 

@@ -38,6 +38,10 @@ class ListingView:
     other_listings: list[dict[str, Any]]
     #: None when evidence capture is not installed; else the listing's evidence records.
     evidence: list[Any] | None = field(default=None)
+    #: When the listing was marked gone from its marketplace's pages; None while it is on sale.
+    delisted_at: str | None = None
+    #: When it last came back after being delisted (None if it never was, or is delisted now).
+    relisted_at: str | None = None
 
 
 def listing_view(store: Store, listing_row_id: int) -> ListingView | None:
@@ -55,6 +59,7 @@ def listing_view(store: Store, listing_row_id: int) -> ListingView | None:
         ))  # fmt: skip
         trader = found[0] if found else None
     verdict = _verdict(store, listing)
+    history = store.history(listing_row_id)
     title_pieces, description_pieces = highlighted(
         listing["title"] or "", listing["description"], verdict["reasons"], verdict["taxa"]
     )
@@ -66,13 +71,25 @@ def listing_view(store: Store, listing_row_id: int) -> ListingView | None:
         description_pieces=description_pieces,
         link=safe_link(listing["url"]),
         images=len(image_urls(listing)),
-        history=store.history(listing_row_id),
+        history=history,
         decisions=list(store.db.query(
             "SELECT * FROM review_decisions WHERE listing = ? ORDER BY id DESC", [listing_row_id]
         )),  # fmt: skip
         other_listings=_other_listings(store, listing),
         evidence=evidence_records(store, listing_row_id),
+        delisted_at=listing["delisted_at"],
+        relisted_at=None if listing["delisted_at"] else last_change(history, "relisted"),
     )
+
+
+def last_change(history: list[dict[str, Any]], change: str) -> str | None:
+    """When the listing's history last recorded ``change`` (``relisted``, ``delisted``…), or None.
+
+    An officer looking at a listing that came back wants to know that it was gone
+    for a while: the trader may have relisted it after a warning.
+    """
+    times = [h["observed_at"] for h in history if h["change"] == change]
+    return times[-1] if times else None
 
 
 def image_urls(listing: dict[str, Any]) -> list[str]:
@@ -100,7 +117,7 @@ def _other_listings(store: Store, listing: dict[str, Any]) -> list[dict[str, Any
     if not listing["seller_key"]:
         return []
     return list(store.db.query(
-        "SELECT id, title, coalesce(risk, 'none') AS risk, price, currency, review_status, first_seen"
+        "SELECT id, title, coalesce(risk, 'none') AS risk, price, currency, review_status, first_seen, delisted_at"
         " FROM listings WHERE marketplace = ? AND seller_key = ? AND id != ?"
         " ORDER BY coalesce(risk_rank, 3), first_seen DESC, id DESC LIMIT ?",
         [listing["marketplace"], listing["seller_key"], listing["id"], OTHER_LISTINGS],

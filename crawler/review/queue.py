@@ -9,6 +9,10 @@ The order is ``coalesce(risk_rank, 3)`` ascending, then ``first_seen`` and ``id`
 descending, which is the order of the indexes of migration 008; the queries name
 the index (``INDEXED BY``) so that SQLite never trades it for an index on a
 filtered column followed by a sort of half the table.
+
+A listing gone from its marketplace's pages (``delisted_at``, see docs/traders.md)
+stays in the queue: it may still need a decision, and the page is the evidence.
+The ``listed`` filter shows only those on sale or only the delisted ones.
 """
 
 from __future__ import annotations
@@ -40,6 +44,11 @@ STATUSES: dict[str, str] = {
     "contact": "trader to be contacted",
     "all": "every listing",
 }
+#: Values of the ``listed`` filter, with what they mean (empty: both).
+LISTED: dict[str, str] = {
+    "on_sale": "on sale (still on the marketplace's pages)",
+    "delisted": "delisted (gone from the marketplace's pages)",
+}
 
 _COUNTRY = re.compile(r"[A-Z]{2}")
 _FREE_TEXT_MAX = 200
@@ -63,6 +72,7 @@ class QueueFilters:
     since: str | None = None  # first seen on or after (YYYY-MM-DD)
     until: str | None = None  # first seen on or before (YYYY-MM-DD)
     q: str | None = None  # full-text search over title and description
+    listed: str | None = None  # "on_sale" or "delisted" (see LISTED); None: both
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> QueueFilters:
@@ -76,6 +86,8 @@ class QueueFilters:
             raise FilterError(f"unknown category {raw['category']!r}")
         if values["risk"] and values["risk"] not in RISK_LEVELS:
             raise FilterError(f"unknown risk {raw['risk']!r}")
+        if values["listed"] and values["listed"] not in LISTED:
+            raise FilterError(f"unknown listed {raw['listed']!r}: choose {' or '.join(LISTED)}, or nothing for both")
         if values["country"]:
             values["country"] = values["country"].upper()
             if not _COUNTRY.fullmatch(values["country"]):
@@ -153,6 +165,10 @@ def _where(filters: QueueFilters, *, fts_in_where: bool) -> tuple[list[str], lis
     elif status in DECISION_STATUSES:
         clauses.append("l.review_status = ?")
         params.append(status)
+    if filters.listed == "on_sale":
+        clauses.append("l.delisted_at IS NULL")
+    elif filters.listed == "delisted":
+        clauses.append("l.delisted_at IS NOT NULL")  # also what lets idx_listings_delisted (partial) be used
     if filters.risk:
         clauses.append("coalesce(l.risk_rank, 3) = ?")
         params.append(risk_rank(filters.risk))
@@ -202,7 +218,8 @@ def _source(store: Store, filters: QueueFilters) -> tuple[str, bool]:
     By default the queue walks its own index in page order and checks the filters
     on each listing: cheap while the filters let most listings through. A filter that
     an index answers (search term, marketplace, ships-from country, dates) and that
-    selects at most :data:`DRIVE_LIMIT` listings is cheaper as the starting point:
+    selects at most :data:`DRIVE_LIMIT` listings is cheaper as the starting point
+    (so is ``listed=delisted`` while the delisted are few, from their partial index):
     its matches are fetched and sorted. The smallest such filter is taken; counting
     stops at the limit, so the choice costs a few milliseconds.
     """
@@ -217,6 +234,10 @@ def _source(store: Store, filters: QueueFilters) -> tuple[str, bool]:
     if filters.country:
         index = "idx_listings_ships_from"
         candidates.append((f"SELECT 1 FROM listings INDEXED BY {index} WHERE ships_from = ?", [filters.country],
+                           f"listings l INDEXED BY {index}", False))  # fmt: skip
+    if filters.listed == "delisted":
+        index = "idx_listings_delisted"
+        candidates.append((f"SELECT 1 FROM listings INDEXED BY {index} WHERE delisted_at IS NOT NULL", [],
                            f"listings l INDEXED BY {index}", False))  # fmt: skip
     if filters.since or filters.until:
         index = "idx_listings_first_seen"
@@ -243,7 +264,7 @@ def _day_after(day: str) -> str:
 _COLUMNS = """
     l.id, l.marketplace, l.listing_id, l.title, l.price, l.currency, l.available, l.ships_from,
     l.seller_key, l.categories, coalesce(l.risk, 'none') AS risk, coalesce(l.risk_rank, 3) AS rank,
-    l.needs_review, l.first_seen, l.last_seen, l.review_status, l.reviewed_at
+    l.needs_review, l.first_seen, l.last_seen, l.review_status, l.reviewed_at, l.delisted_at
 """
 _ORDER = " ORDER BY coalesce(l.risk_rank, 3), l.first_seen DESC, l.id DESC LIMIT ?"
 #: The same order when the risk level is fixed by an equality (SQLite then needs the ORDER BY without it

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request
 
 from crawler.review.app import settings, store
-from crawler.review.dashboard import CATEGORY_COLOURS, DashboardCache
+from crawler.review.dashboard import CATEGORY_COLOURS, DashboardCache, cached, delisted_awaiting
 from crawler.review.decisions import DECISIONS, audit_page
 
 blueprint = Blueprint("overview", __name__)
@@ -18,7 +19,9 @@ def dashboard() -> Any:
     dashboards = current_app.extensions["phytowatch_cache"]
     cache = dashboards.setdefault("dashboard", DashboardCache(settings().database))
     charts = cache.get(store())
-    return render_template("dashboard.html", charts=charts, category_colours=CATEGORY_COLOURS)
+    delisted = cached(dashboards, "delisted_awaiting", lambda: delisted_awaiting(store()), time.monotonic())
+    return render_template("dashboard.html", charts=charts, category_colours=CATEGORY_COLOURS,
+                           delisted_awaiting=delisted)  # fmt: skip
 
 
 @blueprint.route("/audit")

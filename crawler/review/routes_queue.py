@@ -18,6 +18,7 @@ from crawler.review.decisions import CONFIRM, CONFIRM_REASONS, DECISIONS, Decisi
 from crawler.review.exports import applied_filters, export_errors, export_formats, export_suffix, write_queue_export
 from crawler.review.queue import (
     BULK_LIMIT,
+    LISTED,
     STATUSES,
     Cursor,
     FilterError,
@@ -47,6 +48,7 @@ def filter_options() -> dict[str, Any]:
         "taxa_lists": taxa_lists(),
         "countries": countries(),
         "statuses": STATUSES,
+        "listed": LISTED,
         "categories": CATEGORIES,
         "risks": RISK_LEVELS,
     }

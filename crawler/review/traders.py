@@ -52,7 +52,7 @@ def trader_view(store: Store, marketplace: str, seller_key: str) -> dict[str, An
     ))  # fmt: skip
     listings = list(store.db.query(
         "SELECT id, title, coalesce(risk, 'none') AS risk, categories, price, currency, ships_from,"
-        " review_status, first_seen, last_seen FROM listings WHERE marketplace = ? AND seller_key = ?"
+        " review_status, first_seen, last_seen, delisted_at FROM listings WHERE marketplace = ? AND seller_key = ?"
         " ORDER BY coalesce(risk_rank, 3), first_seen DESC, id DESC LIMIT ?",
         [*key, TRADER_LISTINGS],
     ))  # fmt: skip

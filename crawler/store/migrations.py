@@ -523,6 +523,17 @@ def m008_review_app(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_listings_ships_from ON listings (ships_from)")
 
 
+def m009_delisted_listings(db: sqlite_utils.Database) -> None:
+    """An index of the delisted listings only, for the review queue's "delisted" filter and the dashboard.
+
+    Partial: it holds the listings gone from their marketplace's pages and nothing
+    else, so it stays small and changes only when a listing is delisted or relisted.
+    While the delisted are few, the queue starts from it instead of walking its whole
+    index to find them (see :func:`crawler.review.queue._source`).
+    """
+    db.execute("CREATE INDEX idx_listings_delisted ON listings (delisted_at) WHERE delisted_at IS NOT NULL")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core_tables", m001_core_tables),
     ("002_listing_search", m002_listing_search),
@@ -532,6 +543,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("006_scheduled_runs", m006_scheduled_runs),
     ("007_evidence", m007_evidence),
     ("008_review_app", m008_review_app),
+    ("009_delisted_listings", m009_delisted_listings),
 ]
 
 

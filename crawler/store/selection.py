@@ -34,6 +34,8 @@ class ListingSelection:
     #: ISO 3166-1 alpha-2: the trader's country or the listing's ships-from country.
     country: str | None = None
     watch: str | None = None
+    #: ``on_sale`` (not delisted) or ``delisted``.
+    listed: str | None = None
 
     def parameters(self) -> dict[str, Any]:
         return {
@@ -44,6 +46,7 @@ class ListingSelection:
             "decision": self.decision,
             "country": self.country,
             "watch": self.watch,
+            "listed": self.listed,
         }
 
 
@@ -66,6 +69,7 @@ _WHERE = """
            OR l.last_run_id IN (SELECT id FROM crawl_runs WHERE watch = :watch)
            OR EXISTS (SELECT 1 FROM listing_history h JOIN crawl_runs r ON r.id = h.run_id
                       WHERE h.listing = l.id AND r.watch = :watch))
+      AND (:listed IS NULL OR (l.delisted_at IS NOT NULL) = (:listed = 'delisted'))
 """
 _FILTERED = _JOINS + _WHERE
 
