@@ -74,7 +74,7 @@ class ShopSitemapSpider(RecrawlingSpider, SitemapSpider):
 
         Scrapy's ``SitemapSpider`` yields only requests from a sitemap, and its one
         public hook, :meth:`sitemap_filter`, can drop entries but not yield items. This
-        (private) callback is therefore wrapped: while Scrapy's reads the sitemap,
+        (private) callback is therefore wrapped: while Scrapy's own reads the sitemap,
         :meth:`sitemap_filter` drops the pages not due and sets their sightings aside,
         and they are yielded here. Were the method renamed in a later Scrapy, this
         wrapper would not be called, :meth:`sitemap_filter` would leave every page in,
