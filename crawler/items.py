@@ -1,4 +1,7 @@
-"""The two things phytowatch harvests: listings and the traders who publish them.
+"""The two things phytowatch harvests, listings and the traders who publish them, and sightings.
+
+A :class:`Sighting` is not harvested: it says that a listing the store knows was
+seen again by a crawl that chose not to read its page (the recrawl policy).
 
 Items are plain dataclasses so that page modules, pipelines, the store and the
 exports share one typed vocabulary, and so that Scrapy (through itemadapter)
@@ -92,6 +95,28 @@ class Listing:
     def text(self) -> str:
         """Title and description as the one text the classifier reads."""
         return listing_text(self.title, self.description)
+
+
+@dataclass
+class Sighting:
+    """A stored listing seen again without its page being read: recorded as seen again, unchanged.
+
+    A sitemap names a shop's product pages; the recrawl policy may say a known
+    listing's page is not worth fetching tonight. The listing is still on offer, so
+    it must count as seen (or it would be counted missing, then delisted). It
+    carries only the listing's identity, so the store can change nothing but the
+    sighting (``last_seen``, ``times_seen``, ``missed_runs``), and nothing is
+    classified again from less text than the stored listing had.
+    """
+
+    marketplace: str
+    listing_id: str
+    #: Its trader (as stored), whose ``last_seen`` moves with it.
+    seller_key: str | None = None
+    fetched_at: str = field(default_factory=utc_now)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 def listing_text(title: str | None, description: str | None) -> str:

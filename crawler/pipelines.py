@@ -19,7 +19,7 @@ from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.defer import deferred_from_coro
 
-from crawler.items import Listing, Trader
+from crawler.items import Listing, Sighting, Trader
 from crawler.normalise.country import country_code
 from crawler.pages.text import clean_title
 from crawler.store import Store
@@ -60,7 +60,9 @@ class NormalisePipeline:
             return self._listing(item)
         if isinstance(item, Trader):
             return self._trader(item)
-        raise _drop(self.stats, "unknown_item", f"{type(item).__name__} is neither a listing nor a trader")
+        if isinstance(item, Sighting):  # the identity of a stored listing: nothing to normalise
+            return item
+        raise _drop(self.stats, "unknown_item", f"{type(item).__name__} is not a listing, trader or sighting")
 
     def _listing(self, listing: Listing) -> Listing:
         listing.title = clean_title(listing.title) or ""
@@ -93,6 +95,9 @@ class NormalisePipeline:
 
 class ClassifyPipeline:
     """Attach the classifier's verdict (categories, risk, taxa, reasons) to each listing.
+
+    A :class:`~crawler.items.Sighting` (a listing seen without its page read) has no
+    text and passes unclassified: its stored verdict stands.
 
     By default the classifier runs in a worker process (``PHYTOWATCH_CLASSIFY_IN_WORKER``),
     so that classifying does not slow the crawl; set it to False to classify in the
@@ -168,7 +173,7 @@ _stores = _SharedStores()
 
 
 class StorePipeline:
-    """Write traders and listings to the database and record the crawl run.
+    """Write traders and listings (and sightings of listings not read) to the database and record the crawl run.
 
     At the end of a complete run, the listings of its scope it did not see are
     counted missing, and delisted after ``PHYTOWATCH_DELIST_AFTER`` misses in a row
@@ -231,6 +236,10 @@ class StorePipeline:
             elif isinstance(item, Listing):
                 stored = store.save_listing(item, run_id=self.run_id, classification=item.classification)
                 self.stats.inc_value(f"store/listings_{stored.change}")
+            elif isinstance(item, Sighting):
+                seen = store.record_seen(item, run_id=self.run_id)
+                # Seen again, unchanged, as far as the store knows; delisted meanwhile, the next run reads its page.
+                self.stats.inc_value("store/listings_unchanged" if seen else "store/sightings_unmatched")
         except sqlite3.Error as exc:
             raise self._refused(f"the database {self.db_path} refused a write: {exc}") from exc
         self._pending += 1

@@ -20,12 +20,20 @@ item-page visit with :data:`SLACK` of tolerance, so that a page read at 02:10
 last night is due again at 02:05 tonight. ``PHYTOWATCH_RECRAWL_DAYS`` overrides
 the days per risk (0 = every run). A listing the policy skips is still stored
 from its search card, so it is seen and never counted missing.
+
+A sitemap shop has no search card: its product page is the item page. The
+sitemap spider fetches a product page when the store knows no active listing at
+its URL, when the policy says a listing there is due, or when the sitemap's
+``<lastmod>`` is later than the last read (:func:`modified_since`). Otherwise it
+does not fetch the page and the store records each listing at it as seen again,
+unchanged (:class:`crawler.items.Sighting`): counted seen, its stored fields and
+verdict kept, never classified again from less text.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Mapping
 
 from classifiers.types import RISK_LEVELS
@@ -71,6 +79,32 @@ class RecrawlPolicy:
             visited = datetime.fromisoformat(item_page_at)
         except ValueError:
             return True
-        if visited.tzinfo is None:
-            visited = visited.replace(tzinfo=timezone.utc)
-        return (now or datetime.now(timezone.utc)) - visited >= timedelta(days=days) - SLACK
+        return (now or datetime.now(timezone.utc)) - _utc(visited) >= timedelta(days=days) - SLACK
+
+
+def modified_since(lastmod: str | None, item_page_at: str | None) -> bool:
+    """Whether a sitemap's ``<lastmod>`` says the page changed after it was read at ``item_page_at``.
+
+    No ``<lastmod>``: the sitemap says nothing (False; the policy decides). A date
+    without a time may mean any moment of that day, so it counts as the day's end;
+    a time without a zone counts as UTC. A value that cannot be read, or a page
+    never read, counts as changed: fetching once too often is the safe error.
+    """
+    if lastmod is None or not lastmod.strip():
+        return False
+    if item_page_at is None:
+        return True
+    try:
+        read = _utc(datetime.fromisoformat(item_page_at))
+        text = lastmod.strip()
+        if "T" in text or " " in text:
+            modified = _utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
+        else:
+            modified = datetime.combine(date.fromisoformat(text), time.max, timezone.utc)
+    except ValueError:
+        return True
+    return modified > read
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)

@@ -58,7 +58,7 @@ PHYTOWATCH_FRONTIER = None
 #: a search ranking or a page that moved than a listing taken down.
 PHYTOWATCH_DELIST_AFTER = incremental.DEFAULT_DELIST_AFTER
 #: Days after which a known listing's own page is visited again, by risk (spiders/marketplace.py,
-#: crawler/recrawl.py). A listing whose page was never read is always visited.
+#: spiders/sitemap.py, crawler/recrawl.py). A listing whose page was never read is always visited.
 PHYTOWATCH_RECRAWL_DAYS = dict(recrawl.DEFAULT_DAYS)
 #: Classify in a worker process, so classification runs on another core than the crawl.
 PHYTOWATCH_CLASSIFY_IN_WORKER = True

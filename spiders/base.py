@@ -8,15 +8,19 @@ first request with a message that says what is wrong.
 from __future__ import annotations
 
 import re
-from typing import Any, AsyncIterator, ClassVar, Iterator
+from typing import Any, AsyncIterator, ClassVar, Iterator, Self
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.items import Listing, Trader
 from crawler.pages import PageError
+from crawler.recrawl import RecrawlPolicy
+from crawler.store.lookup import ListingLookup
 
 
 class SpiderArgumentError(ValueError):
@@ -85,6 +89,34 @@ class PhytowatchSpider(scrapy.Spider):
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"page_error/{self.name}")
         self.logger.warning("could not read %s: %s", response.url, error)
+
+
+class RecrawlingSpider(PhytowatchSpider):
+    """A spider that reads a known listing's own page again only when the recrawl policy says so.
+
+    It reads the store through its own read-only connection (never the pipeline's)
+    and counts each page it leaves unread under ``item_page_not_due/<spider>``.
+    """
+
+    #: When known listings' item pages are read again (``PHYTOWATCH_RECRAWL_DAYS``).
+    recrawl: RecrawlPolicy = RecrawlPolicy()
+    #: What the store knows of the listings met (``PHYTOWATCH_DB``); None knows nothing.
+    listing_lookup: ListingLookup | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        try:
+            spider.recrawl = RecrawlPolicy.from_setting(crawler.settings.getdict("PHYTOWATCH_RECRAWL_DAYS"))
+        except ValueError as exc:
+            raise SpiderArgumentError(str(exc)) from None
+        spider.listing_lookup = ListingLookup(crawler.settings.get("PHYTOWATCH_DB", "phytowatch.db"))
+        crawler.signals.connect(spider.listing_lookup.close, signal=signals.spider_closed)
+        return spider
+
+    def count_not_due(self) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"item_page_not_due/{self.name}")
 
 
 class ShopCatalogueSpider(PhytowatchSpider):

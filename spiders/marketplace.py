@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timezone
-from typing import Any, AsyncIterator, ClassVar, Iterator, Self
+from typing import Any, AsyncIterator, ClassVar, Iterator
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy import signals
-from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -25,9 +23,8 @@ from crawler.items import Listing, Trader
 from crawler.keywords import KeywordError, SearchTerm, expand
 from crawler.pages import PageError
 from crawler.pages.search import SearchPage
-from crawler.recrawl import RecrawlPolicy
-from crawler.store.lookup import KnownListing, ListingLookup
-from spiders.base import PhytowatchSpider, SpiderArgumentError, parse_positive_int, parse_shop_urls
+from crawler.store.lookup import KnownListing
+from spiders.base import RecrawlingSpider, SpiderArgumentError, parse_positive_int, parse_shop_urls
 
 ITEM_PAGES = ("missing", "all", "none")
 
@@ -61,14 +58,10 @@ def fill_from(detailed: Listing, card: Listing) -> Listing:
     return merged
 
 
-class MarketplaceSearchSpider(PhytowatchSpider):
+class MarketplaceSearchSpider(RecrawlingSpider):
     """Search a marketplace for each term, page through the results, visit item pages as asked."""
 
     accepted_arguments = frozenset({"query", "category", "lang", "site", "max_pages", "item_pages"})
-    #: When known listings' item pages are read again (``PHYTOWATCH_RECRAWL_DAYS``).
-    recrawl: RecrawlPolicy = RecrawlPolicy()
-    #: What the store knows of the listings met (``PHYTOWATCH_DB``); None knows nothing.
-    listing_lookup: ListingLookup | None = None
     default_site: ClassVar[str | None] = None
     example_site: ClassVar[str]
     default_max_pages: ClassVar[int]
@@ -91,17 +84,6 @@ class MarketplaceSearchSpider(PhytowatchSpider):
         self.item_pages = item_pages or self.default_item_pages
         if self.item_pages not in ITEM_PAGES:
             raise SpiderArgumentError(f"item_pages must be one of {', '.join(ITEM_PAGES)}, not {item_pages!r}")
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        try:
-            spider.recrawl = RecrawlPolicy.from_setting(crawler.settings.getdict("PHYTOWATCH_RECRAWL_DAYS"))
-        except ValueError as exc:
-            raise SpiderArgumentError(str(exc)) from None
-        spider.listing_lookup = ListingLookup(crawler.settings.get("PHYTOWATCH_DB", "phytowatch.db"))
-        crawler.signals.connect(spider.listing_lookup.close, signal=signals.spider_closed)
-        return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for term in self.terms:
@@ -159,7 +141,7 @@ class MarketplaceSearchSpider(PhytowatchSpider):
             if stored is None or self.recrawl.due(stored.risk, stored.item_page_at, now):
                 due.add(id(listing))
             else:
-                self.count("item_page_not_due")
+                self.count_not_due()
         return due
 
     def wants_item_page(self, listing: Listing) -> bool:

@@ -10,7 +10,7 @@ import pytest
 
 from crawler.items import Listing
 from crawler.pages import ebay as ebay_page
-from crawler.recrawl import DEFAULT_DAYS, RecrawlPolicy
+from crawler.recrawl import DEFAULT_DAYS, RecrawlPolicy, modified_since
 from crawler.store import Store
 from crawler.store.lookup import ListingLookup
 from tests.conftest import read_fixture
@@ -66,6 +66,47 @@ def test_lookup_reads_only_what_it_is_asked_and_knows_nothing_without_a_database
     lookup.close()
     assert sorted(known) == ["1", "2"]
     assert (known["1"].risk, known["1"].item_page_at, known["2"].item_page_at) == ("high", ago(days=1), None)
+
+
+@pytest.mark.parametrize(("lastmod", "read", "modified"), [
+    (None, ago(days=1), False),                          # the sitemap says nothing: the policy decides
+    ("", ago(days=1), False),
+    ("2026-11-09", ago(days=1), True),                   # read at 02:00 on the 9th, modified that day: maybe after
+    ("2026-11-08", ago(days=1), False),
+    ("2026-11-09T01:00:00+00:00", ago(days=1), False),
+    ("2026-11-09T03:00:00+00:00", ago(days=1), True),
+    ("2026-11-09T04:00:00+03:00", ago(days=1), False),   # 01:00 UTC
+    ("2026-11-09T03:00:00Z", ago(days=1), True),
+    ("2026-11-09T03:00:00", ago(days=1), True),          # no zone: UTC
+    ("2026-11-10", ago(days=1), True),
+    ("last Tuesday", ago(days=1), True),                 # unreadable: fetch
+    ("2026-11-01", None, True),                          # never read
+])  # fmt: skip
+def test_lastmod_later_than_the_last_read(lastmod: str | None, read: str | None, modified: bool) -> None:
+    assert modified_since(lastmod, read) is modified
+
+
+def test_lookup_by_url_finds_a_shops_active_listings_at_each_page(tmp_path: Path) -> None:
+    page = "https://bulbs.example/p/tulips.html"
+    assert ListingLookup(tmp_path / "none.db").known_at_urls("bulbs.example", [page]) == {}
+    with Store(tmp_path / "s.db") as store:
+        for n, marketplace, url in ((1, "bulbs.example", page), (2, "bulbs.example", page),  # two products, one page
+                                    (3, "bulbs.example", "https://bulbs.example/p/3.html"),
+                                    (4, "other.example", page), (5, "bulbs.example", "https://bulbs.example/p/5.html")):
+            store.save_listing(Listing(marketplace=marketplace, listing_id=str(n), url=url, title="Tulip bulbs",
+                                       seller_key="bulbs.example", item_page=True, fetched_at=ago(days=1)))
+        store.conn.execute("UPDATE listings SET delisted_at = ? WHERE listing_id = '5'", (ago(hours=1),))
+        store.conn.commit()
+        plan = store.conn.execute("EXPLAIN QUERY PLAN SELECT listing_id FROM listings"
+                                  " WHERE marketplace = 'bulbs.example' AND url IN ('a', 'b')").fetchall()
+    lookup = ListingLookup(tmp_path / "s.db")
+    known = lookup.known_at_urls("bulbs.example", [page, "https://bulbs.example/p/5.html",
+                                                   *(f"https://bulbs.example/p/{n}.html" for n in range(1000, 2000))])
+    lookup.close()
+    assert list(known) == [page]  # not another shop's, not a delisted one (its page must be read to relist it)
+    assert sorted((k.listing_id, k.seller_key, k.item_page_at) for k in known[page]) == [
+        ("1", "bulbs.example", ago(days=1)), ("2", "bulbs.example", ago(days=1))]
+    assert any("idx_listings_url" in str(step) for step in plan)
 
 
 ROBOTS = Canned(200, b"User-agent: *\nAllow: /\n", {"Content-Type": "text/plain"})

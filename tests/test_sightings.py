@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from crawler.items import Listing
+from crawler.items import Listing, Sighting
 from crawler.store import Store, sightings
 
 VERDICT = {"categories": ["bulbs_tubers"], "scores": {"bulbs_tubers": 0.9}, "risk": "high", "taxa": [],
@@ -180,3 +180,53 @@ def test_a_process_killed_in_the_middle_of_a_batch_of_sightings_leaves_the_last_
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert conn.execute("SELECT sum(times_seen), max(last_seen) FROM listings").fetchone() == before
     assert conn.execute("SELECT status FROM crawl_runs").fetchall() == [("running",)]  # its start was committed
+
+
+def test_a_listing_seen_unread_is_stored_as_one_seen_again_unchanged(tmp_path: Path) -> None:
+    """A :class:`Sighting` (its page not read) leaves the store as the same listing seen again as it was."""
+
+    def nights(store: Store, seen: Any) -> None:
+        shop = {"spider": "sitemap", "arguments": {"sites": "bulbs.example"}}
+        run = store.start_run(**shop)  # type: ignore[arg-type]
+        with store.batch():
+            for n in range(1, 5):
+                store.save_listing(listing(n, 1, item_page=True), run_id=run, classification=VERDICT)
+        store.finish_run(run, "finished", {"store/listings_new": 4}, delist_after=3)
+        run = store.start_run(**shop)  # type: ignore[arg-type]
+        with store.batch():
+            for n in (1, 1, 2):  # the same run meets 1 twice: counted once
+                seen(store, run, n, 2)
+        store.finish_run(run, "finished", {"store/listings_unchanged": 2}, delist_after=3)  # 3 and 4 missed
+        run = store.start_run("sitemap", {"sites": "bulbs.example"}, watch="it-bulbs")  # another scope
+        seen(store, run, 3, 3)  # its miss cleared, it moves to the watch's scope
+        store.finish_run(run, "finished", {"store/listings_unchanged": 1}, delist_after=3)
+        seen(store, None, 4, 4)  # outside a run
+
+    def as_unchanged(store: Store, run: int | None, n: int, day: int) -> None:
+        assert store.save_listing(listing(n, day), run_id=run, classification=VERDICT).change == "unchanged"
+
+    def unread(store: Store, run: int | None, n: int, day: int) -> None:
+        sighting = Sighting("bulbs.example", str(n), f"seller{n % 2}", fetched_at=listing(n, day).fetched_at)
+        stored = store.record_seen(sighting, run_id=run)
+        assert stored is not None and stored.change == "unchanged"
+
+    with Store(tmp_path / "unchanged.db") as store:
+        nights(store, as_unchanged)
+        expected = contents(store)
+    with Store(tmp_path / "unread.db") as store:
+        nights(store, unread)
+        assert contents(store) == expected
+        row = store.get_listing("bulbs.example", "3")
+        assert row is not None and (row["times_seen"], row["missed_runs"], row["description"]) == (2, 0, "Ten bulbs.")
+        assert row["item_page_at"] == listing(3, 1).fetched_at  # the recrawl clock runs from the last read
+
+
+def test_a_sighting_of_a_listing_not_stored_or_delisted_writes_nothing(tmp_path: Path) -> None:
+    with Store(tmp_path / "d.db") as store:
+        store.save_listing(listing(1, 1), classification=VERDICT)
+        store.conn.execute("UPDATE listings SET delisted_at = '2026-11-02T02:00:00+00:00'")
+        store.conn.commit()
+        before = contents(store)
+        assert store.record_seen(Sighting("bulbs.example", "1", "seller1")) is None  # relisting needs its page
+        assert store.record_seen(Sighting("bulbs.example", "2", "seller0")) is None
+        assert contents(store) == before

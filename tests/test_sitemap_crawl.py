@@ -6,17 +6,21 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+from classifiers.types import RISK_LEVELS
+from crawler.items import utc_now
 from crawler.store import Store
-from tests.localserver import PROJECT_ROOT, Canned, LocalServer, run_scrapy
+from tests.localserver import PROJECT_ROOT, Canned, LocalServer, rows, run_record, run_scrapy
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 XML = {"Content-Type": "application/xml"}
 
 
-def product_page(name: str, sku: str, price: str) -> Canned:
+def product_page(name: str, sku: str, price: str, description: str | None = None) -> Canned:
     data = {
         "@context": "https://schema.org", "@type": "Product", "name": name, "sku": sku,
+        **({"description": description} if description else {}),
         "offers": {"@type": "Offer", "price": price, "priceCurrency": "EUR",
                    "availability": "https://schema.org/InStock",
                    "seller": {"@type": "Organization", "name": "Vivai Rossi",
@@ -122,3 +126,89 @@ def test_robots_txt_is_set_aside_only_with_a_recorded_reason(tmp_path: Path) -> 
         run = store.get_run(1)
     assert run is not None and run["arguments"]["robots_override"] == reason
     assert refused.returncode != 0 and "robots_override needs the reason" in refused.stderr
+
+
+#: A shop's products, one of each risk the classifier gives them (path: title, sku, price, description).
+PRODUCTS = {
+    "/p/olivo.html": ("Olivo Leccino in vaso 18 cm", "OL-18", "24.90", "Pianta di olivo"),  # high
+    "/p/arance.html": ("Arance fresche di Sicilia 5 kg", "AR-5", "12.00", "Arance da tavola raccolte a mano"),
+    "/p/corteccia.html": ("Corteccia di pino per pacciamatura 50 L", "CP-50", "9.90", "Corteccia di pino"),
+    "/p/marmellata.html": ("Marmellata di arance 250 g", "MA-250", "4.50", "Confettura extra"),  # low
+    "/p/vaso.html": ("Vaso in terracotta 30 cm", "VA-30", "15.00", "Vaso fatto a mano"),  # not regulated
+}
+#: Written by the crawl's clock, not by what a page says.
+SEEN = ("last_seen", "times_seen", "last_run_id", "item_page_at")
+
+
+def urlset(url: str, lastmod: dict[str, str | None]) -> Canned:
+    rows = "".join(f"<url><loc>{url}{path}</loc>" + (f"<lastmod>{mod}</lastmod>" if mod else "") + "</url>"
+                   for path, mod in lastmod.items())  # fmt: skip
+    return Canned(200, ('<?xml version="1.0" encoding="UTF-8"?><urlset'
+                        f' xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{rows}</urlset>').encode(), XML)
+
+
+def listings(db: Path) -> dict[str, dict[str, Any]]:
+    return {r["sku"]: r for r in rows(db, "SELECT * FROM listings")}
+
+
+def test_known_product_pages_are_read_again_by_risk_and_lastmod_and_every_listing_stays_seen(tmp_path: Path) -> None:
+    db = tmp_path / "crawl.db"
+    server = LocalServer({})
+    products = dict(PRODUCTS)
+    lastmod: dict[str, str | None] = {path: "2026-01-15" for path in products}
+    lastmod["/p/vaso.html"] = None  # a sitemap need not say
+
+    def night(settings: dict[str, str] | None = None) -> set[str]:
+        """One nightly crawl of the shop; the product pages it read."""
+        server.routes.update({path: product_page(*product) for path, product in products.items()})
+        server.routes["/sitemap.xml"] = urlset(server.url, lastmod)
+        before = dict(server.hits)
+        result = run_scrapy("sitemap", {"sites": server.url}, db, settings)
+        assert result.returncode == 0, result.stderr[-3000:]
+        return {path for path in products if server.hits[path] > before.get(path, 0)}
+
+    with server:
+        server.routes["/robots.txt"] = Canned(200, f"User-agent: *\nSitemap: {server.url}/sitemap.xml\n".encode(),
+                                              {"Content-Type": "text/plain"})
+        assert night() == set(PRODUCTS)  # never read: every page
+        first = listings(db)
+        assert {sku: row["risk"] for sku, row in first.items()} == {
+            "OL-18": "high", "AR-5": "medium", "CP-50": "medium", "MA-250": "low", "VA-30": "none"}
+        classified = rows(db, "SELECT count(*) AS n FROM classifications")[0]["n"]
+
+        # a night later: the bark changed its price and says so in <lastmod>; a new product appears
+        with Store(db) as store:
+            store.conn.execute("UPDATE listings SET item_page_at ="
+                               " strftime('%Y-%m-%dT%H:%M:%S+00:00', item_page_at, '-1 day')")
+            store.conn.commit()
+        title, sku, _, description = PRODUCTS["/p/corteccia.html"]
+        products["/p/corteccia.html"] = (title, sku, "8.50", description)
+        lastmod["/p/corteccia.html"] = utc_now()
+        products["/p/nuovo.html"] = ("Bulbi di tulipano 10 pezzi", "TU-10", "6.00", "Bulbi da fiore")
+        lastmod["/p/nuovo.html"] = None
+        assert night() == {"/p/olivo.html", "/p/corteccia.html", "/p/nuovo.html"}  # high, modified, unknown
+        counts = run_record(db, 2)["counts"]
+        assert counts["item_page_not_due/sitemap"] == 3
+        assert (counts["store/listings_unchanged"], counts["store/listings_changed"], counts["store/listings_new"]) \
+            == (4, 1, 1)  # fmt: skip
+
+        for _ in range(3):  # three more nights at once: nothing due, nothing modified since its last read
+            assert night() == set()
+        for run in (3, 4, 5):
+            counts = run_record(db, run)["counts"]
+            assert (counts["item_page_not_due/sitemap"], counts["store/listings_unchanged"]) == (6, 6)
+            assert (counts["store/listings_missed"], counts["store/listings_delisted"]) == (0, 0)
+        after = listings(db)
+        assert rows(db, "SELECT count(*) AS n FROM classifications")[0]["n"] == classified + 1  # the new one only
+        assert rows(db, "SELECT count(*) AS n FROM listing_history WHERE change = 'delisted'")[0]["n"] == 0
+
+        assert night({"PHYTOWATCH_RECRAWL_DAYS": json.dumps(dict.fromkeys(RISK_LEVELS, 0))}) == set(products)
+
+    for sku, row in after.items():  # seen every night, never missed, and all a read said is kept
+        assert (row["times_seen"], row["missed_runs"], row["delisted_at"]) == (4 if sku == "TU-10" else 5, 0, None)
+        assert row["last_run_id"] == 5
+    for sku, row in first.items():
+        kept = {k: v for k, v in row.items() if k not in SEEN and k != "price"}
+        assert {k: v for k, v in after[sku].items() if k in kept} == kept, sku
+        assert after[sku]["price"] == (8.5 if sku == "CP-50" else row["price"])
+        assert after[sku]["description"] and after[sku]["categories"] == row["categories"]

@@ -23,6 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from classifiers import prepare
+from classifiers.types import RISK_LEVELS
 from crawler.demo.catalogue import Catalogue
 from crawler.demo.days import DemoDays
 from crawler.demo.server import start_demo_server
@@ -127,7 +128,12 @@ def run_days(
     reports = []
     with start_demo_server(evolution.catalogue(1), universe=evolution.universe) as server:
         shops = {p: server.shop_urls(p) for p in ("shopify", "woocommerce", "sitemap")}
-        overrides = {**LOOPBACK_SETTINGS, "PHYTOWATCH_DELIST_AFTER": delist_after}
+        # The demo's nights are minutes apart and its sitemaps' <lastmod> are the demo calendar's dates, not
+        # the clock's: the recrawl policy would leave changed product pages unread. Every page, every night.
+        overrides = {
+            **LOOPBACK_SETTINGS, "PHYTOWATCH_DELIST_AFTER": delist_after,
+            "PHYTOWATCH_RECRAWL_DAYS": dict.fromkeys(RISK_LEVELS, 0),
+        }  # fmt: skip
         for day in range(1, days + 1):
             catalogue = evolution.catalogue(day)
             server.serve(catalogue)

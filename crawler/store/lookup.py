@@ -2,7 +2,7 @@
 
 A spider never writes and never holds the store's write connection: it opens its
 own read-only connection (WAL lets it read while the crawl's pipeline writes)
-and asks, one search page at a time, about the listings on that page.
+and asks, one search page (or one sitemap) at a time, about the listings on it.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,8 @@ class KnownListing:
     risk: str | None
     #: ISO timestamp of the last read of its item page; None if never read.
     item_page_at: str | None
+    #: Its trader's key: a listing seen without its page read still moves its trader's last_seen.
+    seller_key: str | None = None
 
 
 class ListingLookup:
@@ -36,23 +39,42 @@ class ListingLookup:
 
     def known(self, marketplace: str, listing_ids: list[str]) -> dict[str, KnownListing]:
         """The stored listings among ``listing_ids`` of ``marketplace``, by listing id."""
-        conn = self._connection()
-        if conn is None or not listing_ids:
-            return {}
-        found: dict[str, KnownListing] = {}
-        ids = list(dict.fromkeys(listing_ids))
-        for start in range(0, len(ids), 500):  # well under SQLite's limit on bound parameters
-            chunk = ids[start:start + 500]
-            try:
-                rows = conn.execute(
-                    "SELECT listing_id, risk, item_page_at FROM listings"
-                    f" WHERE marketplace = ? AND listing_id IN ({', '.join('?' for _ in chunk)})",
-                    (marketplace, *chunk),
-                ).fetchall()
-            except sqlite3.OperationalError:  # a database the crawl's store has not created or migrated yet
-                return {}
-            found.update({r[0]: KnownListing(*r) for r in rows})
+        rows = self._select(
+            "SELECT listing_id, risk, item_page_at FROM listings WHERE marketplace = ? AND listing_id IN ({})",
+            marketplace, listing_ids,
+        )  # fmt: skip
+        return {r[0]: KnownListing(*r) for r in rows}
+
+    def known_at_urls(self, marketplace: str, urls: list[str]) -> dict[str, list[KnownListing]]:
+        """The active (not delisted) stored listings of ``marketplace`` at ``urls``, by URL.
+
+        A shop's page may show several products, hence a list. A delisted listing is
+        left out: a page that names it again must be read, so that it is relisted.
+        """
+        rows = self._select(
+            "SELECT url, listing_id, risk, item_page_at, seller_key FROM listings"
+            " WHERE marketplace = ? AND url IN ({}) AND delisted_at IS NULL",
+            marketplace, urls,
+        )  # fmt: skip
+        found: dict[str, list[KnownListing]] = {}
+        for url, *known in rows:
+            found.setdefault(url, []).append(KnownListing(*known))
         return found
+
+    def _select(self, sql: str, marketplace: str, keys: list[str]) -> list[tuple[Any, ...]]:
+        """``sql`` (whose ``{}`` takes the placeholders of a chunk of ``keys``) over all of ``keys``."""
+        conn = self._connection()
+        if conn is None or not keys:
+            return []
+        unique = list(dict.fromkeys(keys))
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(unique), 500):  # well under SQLite's limit on bound parameters
+            chunk = unique[start:start + 500]
+            try:
+                rows += conn.execute(sql.format(", ".join("?" for _ in chunk)), (marketplace, *chunk)).fetchall()
+            except sqlite3.OperationalError:  # a database the crawl's store has not created or migrated yet
+                return []
+        return rows
 
     def close(self) -> None:
         if self._conn is not None:

@@ -534,6 +534,18 @@ def m009_delisted_listings(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_listings_delisted ON listings (delisted_at) WHERE delisted_at IS NOT NULL")
 
 
+def m010_listings_by_url(db: sqlite_utils.Database) -> None:
+    """Find a shop's listings by their page URL.
+
+    A sitemap names product pages, not listing ids: before fetching a page, the
+    sitemap spider asks which stored listings live at it (the recrawl policy,
+    :meth:`crawler.store.lookup.ListingLookup.known_at_urls`). Without this index
+    each of its look-ups would read every listing of the shop. A listing's URL
+    rarely changes, so the nightly sighting UPDATE never rewrites it.
+    """
+    db.execute("CREATE INDEX idx_listings_url ON listings (marketplace, url)")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core_tables", m001_core_tables),
     ("002_listing_search", m002_listing_search),
@@ -544,6 +556,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("007_evidence", m007_evidence),
     ("008_review_app", m008_review_app),
     ("009_delisted_listings", m009_delisted_listings),
+    ("010_listings_by_url", m010_listings_by_url),
 ]
 
 

@@ -19,6 +19,9 @@ The UPDATE sets neither title nor description, so the search index trigger
 It is one statement on one row, atomic by itself: no savepoint, and SQLite
 needs no statement journal for it (an ``UPDATE ... RETURNING`` would: it was
 measurably slower).
+
+A listing a crawl saw without reading its page (a :class:`~crawler.items.Sighting`)
+is recorded by :func:`record_seen_unread` the same way, with nothing to compare.
 """
 
 from __future__ import annotations
@@ -97,3 +100,30 @@ def record_sighting(
         scope is not None,
     )  # fmt: skip
     return int(row[0]) if conn.execute(sql, params).rowcount == 1 else None
+
+
+#: A listing seen without its page read (:class:`~crawler.items.Sighting`): the sighting and nothing else.
+#: ``?2`` is the run (NULL outside one) and ``?3`` its scope, which the listing joins as a read listing would.
+_SEEN_UNREAD = (
+    "UPDATE listings SET last_seen = max(last_seen, ?1), last_run_id = ?2,"
+    " times_seen = times_seen + (?2 IS NULL OR last_run_id IS NOT ?2), missed_runs = 0,"
+    " scope_id = coalesce(?3, scope_id)"
+    " WHERE id = ?4 AND delisted_at IS NULL"
+)
+
+
+def record_seen_unread(
+    conn: sqlite3.Connection, marketplace: str, listing_id: str, seen_at: str, run_id: int | None,
+    scope: int | None,
+) -> int | None:
+    """Record a listing seen again without its page read, as :func:`record_sighting` records an unchanged one.
+
+    No field is compared or written: the store keeps everything its last read said
+    (verdict, description, ``item_page_at``, which keeps the recrawl clock running).
+    None (nothing written) when the listing is not stored or is delisted: relisting
+    needs the page. Otherwise its row id.
+    """
+    row = conn.execute(_ROW_ID, (marketplace, listing_id)).fetchone()
+    if row is None:
+        return None
+    return int(row[0]) if conn.execute(_SEEN_UNREAD, (seen_at, run_id, scope, row[0])).rowcount == 1 else None

@@ -25,7 +25,7 @@ from typing import Any, Iterator, Literal, NamedTuple
 
 import sqlite_utils
 
-from crawler.items import Listing, Trader, utc_now
+from crawler.items import Listing, Sighting, Trader, utc_now
 from crawler.store import sightings
 from crawler.store.incremental import Misses, incomplete_reason, record_misses, scope_id
 from crawler.store.migrations import apply_migrations
@@ -334,7 +334,26 @@ class Store:
                 self._write_classification(conn, stored.row_id, classification, verdict)
         return stored
 
-    def _touch_trader(self, conn: sqlite3.Connection, listing: Listing, seen_at: str) -> None:
+    def record_seen(self, sighting: Sighting, *, run_id: int | None = None) -> StoredListing | None:
+        """Record a stored listing seen again without its page read (see :class:`~crawler.items.Sighting`).
+
+        It counts as an unchanged listing would: ``last_seen``, ``times_seen`` once per
+        run, misses cleared, the run's scope; nothing else changes, no history row,
+        no verdict. None (nothing written) when the listing is not stored or is delisted.
+        """
+        if not self._in_batch:
+            with self.batch():
+                return self.record_seen(sighting, run_id=run_id)
+        row_id = sightings.record_seen_unread(
+            self.conn, sighting.marketplace, sighting.listing_id, sighting.fetched_at, run_id, self._scope_of(run_id)
+        )  # fmt: skip
+        if row_id is None:
+            return None
+        # Two statements, each atomic, every prefix a consistent store (as for a listing seen unchanged).
+        self._touch_trader(self.conn, sighting, sighting.fetched_at)
+        return StoredListing(row_id, "unchanged")
+
+    def _touch_trader(self, conn: sqlite3.Connection, listing: Listing | Sighting, seen_at: str) -> None:
         """Make sure the listing's trader exists; once per trader and Store is enough."""
         if not listing.seller_key:
             return
