@@ -272,6 +272,23 @@ class PhraseIndex(Generic[P]):
                     after = i + size
                     break
 
+    def pair_starts(self, tokens: list[str]) -> list[int]:
+        """Positions where a phrase of two or more tokens may start: its first two tokens are there."""
+        return list(itertools.compress(range(len(tokens) - 1), map(self._pairs.__contains__, zip(tokens, tokens[1:]))))
+
+    def longest_from(self, tokens: list[str], i: int) -> tuple[int, list[P]] | None:
+        """``(end_token, payloads)`` of the longest phrase of two or more tokens at token ``i``, if any.
+
+        With :meth:`pair_starts` and a lookup of the one-token phrases, a caller
+        rebuilds :meth:`find` without a phrase lookup at every listed first word.
+        """
+        phrases = self._phrases
+        for size in range(min(self._longest.get(tokens[i], 0), len(tokens) - i), 1, -1):
+            hit = phrases.get(tuple(tokens[i : i + size]))
+            if hit:
+                return i + size, hit
+        return None
+
     def find_with(self, tokens: list[str], i: int, word: str) -> tuple[int, int, list[P]] | None:
         """The leftmost-longest phrase covering token ``i`` once it is replaced by ``word``."""
         longest, phrases = self._longest, self._phrases
