@@ -33,7 +33,7 @@ from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from classifiers.features import EVIDENCE, token_attributions
-from classifiers.rules import REGULATED, RuleClassifier
+from classifiers.rules import REGULATED, RuleClassifier, RuleDecision
 from classifiers.taxa import TaxaIndex, Taxon
 from classifiers.tokenizer import folded, title_tokens, token_span
 from classifiers.types import CATEGORIES, CATEGORY_RISK, Classification, Reason, TaxonMatch, risk_for
@@ -93,7 +93,7 @@ class RuleEvidence:
 
     def __call__(self, doc: Doc) -> Doc:
         f, taxa = folded(doc), taxa_of(doc)
-        verdict, hits = self.rules.evidence(f, taxa)
+        decision, hits = self.rules.decide(f, taxa)
         title_end = len(f.original) if (nl := f.original.find("\n")) < 0 else nl
         locate = _TokenLocator(doc)
         evidence: list[tuple[str, int, int]] = []
@@ -101,17 +101,17 @@ class RuleEvidence:
             where = locate(a, b)
             if where:
                 evidence.append((f"R|{rule.id}|{'T' if a < title_end else 'D'}", *where))
-        for category in verdict.categories:
-            spans = [(r.start, r.end) for r in verdict.reasons if r.label == category]
-            where = locate(*spans[0]) if spans else None
-            if category != "not_regulated" and where:
+        for category in decision.categories:  # regulated ones only
+            span = decision.first_span(category)
+            where = locate(*span) if span else None
+            if where:
                 evidence.append((f"RC|{category}", *where))
         for match, taxon in taxa:
             where = locate(match.start, match.end)
             if where:
                 evidence.append((f"TX|{taxon.kingdom or 'pest'}|{taxon.status}", *where))
         doc.user_data[EVIDENCE] = evidence
-        doc.user_data[RULES] = verdict
+        doc.user_data[RULES] = decision
         doc.user_data[SEEN] = bool(taxa) or any(rule.category != "not_regulated" for _, _, rule in hits)
         return doc
 
@@ -145,7 +145,9 @@ def make_rule_evidence(nlp: Language, name: str, data_dir: str) -> RuleEvidence:
     return RuleEvidence(data_dir)
 
 
-def rules_of(doc: Doc) -> Classification | None:
+def rules_of(doc: Doc) -> RuleDecision | None:
+    """The rules' decision on the doc (its categories, scores, ``needs_review``), not explained:
+    the verdict explains with the model's reasons, and :meth:`RuleClassifier.verdict` can make the rules'."""
     return doc.user_data.get(RULES)  # type: ignore[no-any-return]
 
 
