@@ -258,8 +258,9 @@ class VerdictMaker:
         reasons: list[Reason] = []
         for j, category in enumerate(categories):
             column = share[:, j]
-            strong = [i for i in np.argsort(-column)[: self.max_model_reasons] if column[i] >= self.reason_min_weight]
-            for start, end in _runs(sorted(int(i) for i in strong), n_title):
+            top = np.argsort(-column)[: self.max_model_reasons]
+            strong: list[int] = sorted(top[column[top] >= self.reason_min_weight].tolist())
+            for start, end in _runs(strong, n_title):
                 a, b = token_span(doc, start, end)
                 weight = float(column[start:end].sum())
                 reasons.append(Reason(a, b, text[a:b], category, round(weight, 3), "model"))
