@@ -32,7 +32,7 @@ from typing import NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from classifiers.components import SEEN
+from classifiers.components import SEEN, BatchedComponent
 from classifiers.features import EVIDENCE
 from classifiers.taxa import PhraseIndex, phrase_key
 from classifiers.tokenizer import SEPARATOR, folded, title_tokens
@@ -208,7 +208,7 @@ def _read(path: Path) -> Iterable[tuple[str, str]]:
             yield row[0].strip(), row[1].strip()
 
 
-class LexiconEvidence:
+class LexiconEvidence(BatchedComponent):
     """Pipeline component: lexicon hits as evidence features (after ``phytowatch_rules``).
 
     Adds ``LX|<class>|T/D`` (``LXH``/``LXM`` for a compound's head or modifier)
