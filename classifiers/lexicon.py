@@ -25,13 +25,14 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from classifiers.components import SEEN
+from classifiers.components import SEEN, BatchedComponent
 from classifiers.features import EVIDENCE
 from classifiers.taxa import PhraseIndex, phrase_key
 from classifiers.tokenizer import SEPARATOR, folded, title_tokens
@@ -65,13 +66,33 @@ class WordHit(NamedTuple):
     part: str = ""
 
 
+class Reading(NamedTuple):
+    """What a hit means, with the evidence feature names it gives, made once per word (not per listing)."""
+
+    classes: tuple[str, ...]
+    part: str
+    #: The lexicon lists the word or phrase itself (not read as a plural or a compound).
+    listed: bool
+    #: Evidence feature names in the title (``LX|fruit|T``) and in the description (``…|D``).
+    title: tuple[str, ...]
+    description: tuple[str, ...]
+    #: Names something kept alive or grown (:data:`LIVING_CLASSES`), and not as a compound part.
+    living: bool
+
+
+#: A word without a reading (falsy, unlike every :class:`Reading`).
+_NO_READING: tuple[()] = ()
+
+
 @dataclass
 class Lexicon:
     """Folded names -> word classes, with compound and plural fallbacks for single words."""
 
     phrases: PhraseIndex[str] = field(default_factory=PhraseIndex)
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    _cache: dict[str, tuple[tuple[str, ...], str]] = field(default_factory=dict, repr=False)
+    #: Every word met -> its single-word reading (listed, plural, compound) or ``()``.
+    _readings: dict[str, Reading | tuple[()]] = field(default_factory=dict, repr=False)
+    _made: dict[tuple[tuple[str, ...], str, bool], Reading] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, folder: Path) -> Lexicon:
@@ -91,31 +112,74 @@ class Lexicon:
                 known = self.words.get(key[0], ())
                 if word_class not in known:
                     self.words[key[0]] = (*known, word_class)
-        self._cache.clear()
+        self._readings.clear()
 
     def __len__(self) -> int:
         return len(self.phrases)
 
     def find(self, tokens: list[str]) -> list[WordHit]:
         """Names in ``tokens``: phrases leftmost-longest, then compounds and plurals of the words left over."""
-        hits = [WordHit(i, j, tuple(classes)) for i, j, classes in self.phrases.find(tokens)]
-        return hits + [WordHit(i, i + 1, *found) for i, found in self._other_words(tokens, hits)]
+        return [WordHit(i, j, r.classes, r.part) for i, j, r in self.readings(tokens)]
 
-    def _other_words(self, tokens: list[str], hits: list[WordHit]) -> list[tuple[int, tuple[tuple[str, ...], str]]]:
-        """``(position, (classes, part))`` of the words not listed themselves but read as plurals or compounds."""
-        get, word = self._cache.get, self._word
-        found = [(i, x) for i, x in enumerate([get(t) or word(t) for t in tokens]) if x[0]]
-        if found and hits:
-            covered = {k for hit in hits for k in range(hit.start, hit.end)}
-            found = [(i, x) for i, x in found if i not in covered]
+    def readings(self, tokens: list[str]) -> list[tuple[int, int, Reading]]:
+        """:meth:`find`'s hits as ``(start, end, reading)``, in the same order.
+
+        Three quarters of the names are single words: one dict lookup per token
+        finds them, and the plurals and compounds, at once. Longer phrases are
+        looked up only where their first two words stand, the leftmost-longest
+        rule of :meth:`PhraseIndex.find` applied to both.
+        """
+        values = list(map(self._readings.get, tokens))
+        if None in values:
+            read = self._read
+            values = [read(t) if v is None else v for t, v in zip(tokens, values)]
+        found: list[tuple[int, Reading]] = list(compress(enumerate(values), values))  # type: ignore[arg-type]
+        longer = self.phrases.pair_starts(tokens)
+        if not longer:
+            hits = [(i, i + 1, r) for i, r in found if r.listed]
+            if len(hits) < len(found):
+                hits += [(i, i + 1, r) for i, r in found if not r.listed]
+            return hits
+        hits, after, phrases = [], 0, self.phrases
+        starts = {i: r for i, r in found if r.listed}
+        for i in sorted(starts.keys() | longer):
+            if i < after:
+                continue
+            phrase = phrases.longest_from(tokens, i) if i in longer else None
+            if phrase:
+                after, payloads = phrase
+                hits.append((i, after, self._reading(tuple(payloads), "", True)))
+            elif i in starts:
+                hits.append((i, i + 1, starts[i]))
+                after = i + 1
+        others = [(i, i + 1, r) for i, r in found if not r.listed]
+        if others and hits:
+            covered = {k for a, b, _ in hits for k in range(a, b)}
+            others = [hit for hit in others if hit[0] not in covered]
+        return hits + others
+
+    def _read(self, token: str) -> Reading | tuple[()]:
+        """The reading of a single word: listed, or not listed but read as a plural or a compound; remembered."""
+        classes = self.words.get(token)
+        if classes:
+            found: Reading | tuple[()] = self._reading(classes, "", True)
+        else:
+            classes, part = ((), "") if len(token) <= PART_MIN else self._read_word(token)
+            found = self._reading(classes, part, False) if classes else _NO_READING
+        if len(self._readings) < CACHE_LIMIT:
+            self._readings[token] = found
         return found
 
-    def _word(self, token: str) -> tuple[tuple[str, ...], str]:
-        """The classes of a single word that is not listed itself (as a plural or a compound), remembered."""
-        found = ((), "") if token in self.words or len(token) <= PART_MIN else self._read_word(token)
-        if len(self._cache) < CACHE_LIMIT:
-            self._cache[token] = found
-        return found
+    def _reading(self, classes: tuple[str, ...], part: str, listed: bool) -> Reading:
+        """One :class:`Reading` per distinct meaning, its feature names shared by every word that has it."""
+        made = self._made.get((classes, part, listed))
+        if made is None:
+            made = self._made[(classes, part, listed)] = Reading(
+                classes, part, listed,
+                tuple(f"LX{part}|{c}|T" for c in classes), tuple(f"LX{part}|{c}|D" for c in classes),
+                not part and not LIVING_CLASSES.isdisjoint(classes),
+            )  # fmt: skip
+        return made
 
     def _read_word(self, token: str) -> tuple[tuple[str, ...], str]:
         words = self.words
@@ -144,7 +208,7 @@ def _read(path: Path) -> Iterable[tuple[str, str]]:
             yield row[0].strip(), row[1].strip()
 
 
-class LexiconEvidence:
+class LexiconEvidence(BatchedComponent):
     """Pipeline component: lexicon hits as evidence features (after ``phytowatch_rules``).
 
     Adds ``LX|<class>|T/D`` (``LXH``/``LXM`` for a compound's head or modifier)
@@ -171,13 +235,12 @@ class LexiconEvidence:
             tokens += [SEPARATOR, *words[n_title : len(doc) - 1]]
         evidence = doc.user_data.setdefault(EVIDENCE, [])
         seen = False
-        for hit in self.lexicon.find(tokens):
-            if hit.start < n_title < hit.end or tokens[hit.start] == SEPARATOR:
+        for i, j, reading in self.lexicon.readings(tokens):
+            if i < n_title < j or tokens[i] == SEPARATOR:
                 continue
-            where = "T" if hit.start < n_title else "D"
-            for word_class in hit.classes:
-                evidence.append((f"LX{hit.part}|{word_class}|{where}", hit.start, hit.end))
-            seen = seen or not hit.part and not LIVING_CLASSES.isdisjoint(hit.classes)
+            names = reading.title if i < n_title else reading.description
+            evidence.extend([(name, i, j) for name in names])
+            seen = seen or reading.living
         if seen:
             doc.user_data[SEEN] = True
         return doc

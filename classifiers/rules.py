@@ -39,11 +39,13 @@ import bisect
 import hashlib
 import itertools
 import re
+import re._constants as sre_constants
+import re._parser as sre_parse
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from classifiers.taxa import Folded, PhraseIndex, TaxaIndex, Taxon, fold, phrase_key
 from classifiers.types import CATEGORIES, Classification, Reason, TaxonMatch, risk_for
@@ -99,6 +101,22 @@ class _Evidence:
     spans: list[tuple[int, int, str, float]] = field(default_factory=list)
 
 
+class RuleDecision(NamedTuple):
+    """What the rules decide on one text, before it is explained (see :meth:`RuleClassifier.verdict`)."""
+
+    #: Assigned categories, best first; empty = not regulated.
+    categories: list[str]
+    scores: dict[str, float]
+    risk: str
+    needs_review: bool
+    #: ``(start, end, label) -> weight`` of every span behind the decision (original offsets).
+    reasons: dict[tuple[int, int, str], float]
+
+    def first_span(self, label: str) -> tuple[int, int] | None:
+        """The first span (by start, then end) that is evidence for ``label``."""
+        return min(((a, b) for a, b, x in self.reasons if x == label), default=None)
+
+
 def _window(folded: Folded, description_chars: int) -> Folded:
     """The title and the first ``description_chars`` characters of the description (0 = all)."""
     cut = folded.title_end + 1 + description_chars
@@ -145,6 +163,65 @@ def _rule(table: dict[str, Any], n: int) -> Rule:
     )
 
 
+def _with_needed(regex: re.Pattern[str], rule: Rule) -> tuple[re.Pattern[str], Rule, str]:
+    return regex, rule, needed_chars(regex)
+
+
+def needed_chars(regex: re.Pattern[str], most: int = 4) -> str:
+    """Characters one of which every match of ``regex`` holds ("" = none found, or too many to test).
+
+    A regex that starts with ``\\b`` or a look-behind defeats the regex engine's own
+    prefix scan: it tries every position of every listing. Testing a few literal
+    characters first (``'`` for a cultivar in quotes, ``+`` for ``2+1``) skips it
+    where it cannot match. Read from the parsed pattern: a literal, or a class of
+    at most ``most`` characters, that the pattern's top-level sequence (or a
+    group in it) must match at least once; punctuation only, as letters, digits
+    and spaces are in nearly every listing.
+    """
+    if regex.flags & re.IGNORECASE:
+        return ""
+    best = ""
+    for chars in _required(sre_parse.parse(regex.pattern, regex.flags)):
+        rare = not any(ch.isalnum() or ch.isspace() for ch in chars)
+        if rare and len(chars) <= most and (not best or len(chars) < len(best)):
+            best = chars
+    return best
+
+
+def _required(items: Any) -> list[str]:
+    """The character sets (as strings) of the items every match of the sequence ``items`` goes through."""
+    out: list[str] = []
+    for op, av in items:
+        if op is sre_constants.LITERAL:
+            out.append(chr(av))
+        elif op is sre_constants.IN:
+            chars = _class_chars(av)
+            if chars:
+                out.append(chars)
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT):
+            low, _, sub = av
+            if low >= 1:
+                out.extend(_required(sub))
+        elif op is sre_constants.SUBPATTERN:
+            _, add_flags, del_flags, sub = av
+            if not (add_flags | del_flags) & re.IGNORECASE:
+                out.extend(_required(sub))
+    return out
+
+
+def _class_chars(items: Any) -> str:
+    """The characters of a ``[...]`` class; "" for a negated one, a category (``\\d``) or a wide range."""
+    chars: list[str] = []
+    for op, av in items:
+        if op is sre_constants.LITERAL:
+            chars.append(chr(av))
+        elif op is sre_constants.RANGE and av[1] - av[0] < 16:
+            chars.extend(map(chr, range(av[0], av[1] + 1)))
+        else:
+            return ""
+    return "".join(sorted(set(chars)))
+
+
 class RuleClassifier:
     """Keyword rules and taxa lists behind the :class:`classifiers.types.Classifier` contract."""
 
@@ -155,8 +232,9 @@ class RuleClassifier:
         self.phrases: PhraseIndex[Rule] = PhraseIndex()
         self.rules: list[Rule] = []
         suffixes: dict[str, list[Rule]] = {}
-        self._patterns: list[tuple[re.Pattern[str], Rule]] = []
-        self._cased: list[tuple[re.Pattern[str], Rule]] = []
+        #: ``(regex, rule, needed)``: ``needed`` holds characters one of which every match holds ("" = unknown).
+        self._patterns: list[tuple[re.Pattern[str], Rule, str]] = []
+        self._cased: list[tuple[re.Pattern[str], Rule, str]] = []
         for n, table in enumerate(config.get("rule", [])):
             rule = _rule(table, n)
             self.rules.append(rule)
@@ -165,8 +243,8 @@ class RuleClassifier:
                     self.phrases.add(phrase_key(phrase), rule)
             for suffix in table.get("suffixes", []):
                 suffixes.setdefault(fold(suffix).text, []).append(rule)
-            self._patterns.extend((re.compile(p), rule) for p in table.get("patterns", []))
-            self._cased.extend((re.compile(p), rule) for p in table.get("cased_patterns", []))
+            self._patterns.extend(_with_needed(re.compile(p), rule) for p in table.get("patterns", []))
+            self._cased.extend(_with_needed(re.compile(p), rule) for p in table.get("cased_patterns", []))
         self._suffix_rules = suffixes
         self._suffixes = tuple(sorted(suffixes, key=len, reverse=True))  # longest first
         #: word -> the compound head it ends with ("" = none); a memo, as words repeat.
@@ -221,21 +299,27 @@ class RuleClassifier:
             covered.update(range(i, j))
             a, b = starts[i], ends[j - 1]
             hits.extend((a, b, r) for r in rules)
-        heads = self._heads  # compound heads: "tomaten|samen"
-        for k, head in enumerate(map(heads.get, tokens)):
-            if head is None:
-                head = self._head_of(tokens[k])
-            if head and k not in covered:
+        cached = list(map(self._heads.get, tokens))  # compound heads: "tomaten|samen"; "" = none
+        heads: list[str] = cached  # type: ignore[assignment]  # no None left, once filled in
+        if None in cached:
+            head_of = self._head_of
+            heads = [head_of(t) if h is None else h for t, h in zip(tokens, cached)]
+        for k in itertools.compress(range(len(heads)), heads):
+            if k not in covered:
                 a, b = starts[k], ends[k]
-                hits.extend((a, b, r) for r in self._suffix_rules[head])
+                hits.extend((a, b, r) for r in self._suffix_rules[heads[k]])
         sc = self.scoring
         window = folded.text[: folded.title_end + 1 + sc.pattern_chars] if sc.pattern_chars else folded.text
-        for regex, rule in self._patterns:
+        for regex, rule, needed in self._patterns:
+            if needed and not any(ch in window for ch in needed):
+                continue  # a character every match holds is not there
             hits.extend((*m.span(), rule) for m in regex.finditer(window) if m.end() > m.start())
         found = hits if folded.offsets is None else [(*folded.span(a, b), rule) for a, b, rule in hits]
         if window:  # the window's end in the original text
             text = text[: folded.span(len(window) - 1, len(window))[1]]
-        for regex, rule in self._cased:  # original offsets already
+        for regex, rule, needed in self._cased:  # original offsets already
+            if needed and not any(ch in text for ch in needed):
+                continue
             found.extend((*m.span(), rule) for m in regex.finditer(text) if m.end() > m.start())
         return found
 
@@ -312,11 +396,35 @@ class RuleClassifier:
     def evidence(
         self, folded: Folded, taxa: list[tuple[TaxonMatch, Taxon]]
     ) -> tuple[Classification, list[tuple[int, int, Rule]]]:
-        """The verdict and every rule hit ``(start, end, rule)`` behind it, in the original text.
+        """The verdict and every rule hit ``(start, end, rule)`` behind it, in the original text."""
+        decision, found = self.decide(folded, taxa)
+        return self.verdict(folded.original, taxa, decision), found
+
+    def verdict(self, text: str, taxa: list[tuple[TaxonMatch, Taxon]], decision: RuleDecision) -> Classification:
+        """The explained verdict of a :class:`RuleDecision` on ``text``."""
+        return Classification(
+            categories=decision.categories or ["not_regulated"],
+            scores=decision.scores,
+            risk=decision.risk,
+            taxa=[m for m, _ in taxa],
+            reasons=[
+                Reason(a, b, text[a:b], label, round(w, 4), "taxa" if label == "taxon" else "rules")
+                for (a, b, label), w in sorted(decision.reasons.items())
+            ],
+            needs_review=decision.needs_review,
+            model_version=self.version,
+        )
+
+    def decide(
+        self, folded: Folded, taxa: list[tuple[TaxonMatch, Taxon]]
+    ) -> tuple[RuleDecision, list[tuple[int, int, Rule]]]:
+        """The decision and every rule hit ``(start, end, rule)`` behind it, in the original text.
 
         This is how the spaCy pipeline calls the rules: its tokenizer folds the
         text and its taxa component matches the lists, once for everybody; the
-        hits become features of the trained model.
+        hits become features of the trained model. It reads the categories, the
+        spans behind them and ``needs_review``, so the explained
+        :class:`Classification` (a :class:`Reason` per span) is left to :meth:`verdict`.
         """
         sc = self.scoring
         text = folded.original
@@ -350,16 +458,4 @@ class RuleClassifier:
             reasons[(m.start, m.end, "taxon")] = sc.taxon_weight
         out = {c: round(scores[c], 4) for c in REGULATED}
         out["not_regulated"] = round(1.0 - best, 4)
-        verdict = Classification(
-            categories=categories or ["not_regulated"],
-            scores=out,
-            risk=risk,
-            taxa=[m for m, _ in taxa],
-            reasons=[
-                Reason(a, b, text[a:b], label, round(w, 4), "taxa" if label == "taxon" else "rules")
-                for (a, b, label), w in sorted(reasons.items())
-            ],
-            needs_review=needs_review,
-            model_version=self.version,
-        )
-        return verdict, found
+        return RuleDecision(categories, out, risk, needs_review, reasons), found

@@ -255,22 +255,47 @@ class PhraseIndex(Generic[P]):
 
     def find(self, tokens: list[str]) -> Iterator[tuple[int, int, list[P]]]:
         """Yield ``(first_token, end_token, payloads)`` for each match."""
-        longest, phrases, pairs = self._longest, self._phrases, self._pairs
+        longest, phrases, pairs, singles = self._longest, self._phrases, self._pairs, self._singles
         if longest.keys().isdisjoint(tokens):
             return
         n, after = len(tokens), 0
         for i in itertools.compress(range(n), map(longest.__contains__, tokens)):
             if i < after:
                 continue
-            widest = min(longest[tokens[i]], n - i)
-            if widest > 1 and (tokens[i], tokens[i + 1]) not in pairs:
-                widest = 1  # no longer phrase starts with these two words
-            for size in range(widest, 0, -1):
-                hit = phrases.get(tuple(tokens[i : i + size]))
-                if hit:
-                    yield i, i + size, hit
-                    after = i + size
-                    break
+            first = tokens[i]
+            widest = min(longest[first], n - i)
+            if widest > 1 and (first, tokens[i + 1]) in pairs:
+                for size in range(widest, 1, -1):
+                    hit = phrases.get(tuple(tokens[i : i + size]))
+                    if hit:
+                        break
+                else:
+                    size = 1
+                    hit = phrases[(first,)] if first in singles else None
+            elif first in singles:  # no longer phrase starts with these two words: no slice to look up
+                size, hit = 1, phrases[(first,)]
+            else:
+                continue
+            if hit:
+                yield i, i + size, hit
+                after = i + size
+
+    def pair_starts(self, tokens: list[str]) -> list[int]:
+        """Positions where a phrase of two or more tokens may start: its first two tokens are there."""
+        return list(itertools.compress(range(len(tokens) - 1), map(self._pairs.__contains__, zip(tokens, tokens[1:]))))
+
+    def longest_from(self, tokens: list[str], i: int) -> tuple[int, list[P]] | None:
+        """``(end_token, payloads)`` of the longest phrase of two or more tokens at token ``i``, if any.
+
+        With :meth:`pair_starts` and a lookup of the one-token phrases, a caller
+        rebuilds :meth:`find` without a phrase lookup at every listed first word.
+        """
+        phrases = self._phrases
+        for size in range(min(self._longest.get(tokens[i], 0), len(tokens) - i), 1, -1):
+            hit = phrases.get(tuple(tokens[i : i + size]))
+            if hit:
+                return i + size, hit
+        return None
 
     def find_with(self, tokens: list[str], i: int, word: str) -> tuple[int, int, list[P]] | None:
         """The leftmost-longest phrase covering token ``i`` once it is replaced by ``word``."""
