@@ -91,7 +91,7 @@ class Folded:
     (a method call per token and offset was a measurable share of classifying).
     """
 
-    __slots__ = ("original", "text", "offsets", "tokens", "starts", "ends", "title_end", "_spans")
+    __slots__ = ("original", "text", "offsets", "tokens", "starts", "ends", "title_end")
 
     def __init__(
         self,
@@ -113,17 +113,6 @@ class Folded:
         self.ends = ends
         #: Folded index where the title (first line) ends.
         self.title_end = title_end
-        self._spans: list[re.Match[str]] | None = None
-
-    @property
-    def spans(self) -> list[re.Match[str]]:
-        """The regex match of each token (``.start()`` / ``.end()`` in the folded text).
-
-        Kept for callers that want ``re.Match`` objects; made on first use only.
-        """
-        if self._spans is None:
-            self._spans = list(itertools.islice(_TOKEN.finditer(self.text), len(self.tokens)))
-        return self._spans
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original ``(start, end)`` of the folded span ``[start, end)``."""
