@@ -108,6 +108,8 @@ class RuleEvidence(BatchedComponent):
 
     def __init__(self, data_dir: str = "") -> None:
         self.rules = RuleClassifier.load(_data_dir(data_dir), taxa=TaxaIndex())
+        #: rule id -> its feature names in the title and in the description
+        self._names = {rule.id: (f"R|{rule.id}|T", f"R|{rule.id}|D") for rule in self.rules.rules}
 
     def __call__(self, doc: Doc) -> Doc:
         f, taxa = folded(doc), taxa_of(doc)
@@ -115,10 +117,11 @@ class RuleEvidence(BatchedComponent):
         title_end = len(f.original) if (nl := f.original.find("\n")) < 0 else nl
         locate = _TokenLocator(doc)
         evidence: list[tuple[str, int, int]] = []
+        names = self._names
         for a, b, rule in hits:
             where = locate(a, b)
             if where:
-                evidence.append((f"R|{rule.id}|{'T' if a < title_end else 'D'}", *where))
+                evidence.append((names[rule.id][a >= title_end], *where))
         for category in decision.categories:  # regulated ones only
             span = decision.first_span(category)
             where = locate(*span) if span else None
@@ -276,11 +279,13 @@ class VerdictMaker:
         reasons: list[Reason] = []
         for j, category in enumerate(categories):
             column = share[:, j]
-            top = np.argsort(-column)[: self.max_model_reasons]
-            strong: list[int] = sorted(top[column[top] >= self.reason_min_weight].tolist())
+            strong: list[int] = np.flatnonzero(column >= self.reason_min_weight).tolist()
+            if len(strong) > self.max_model_reasons:  # only the strongest few
+                top = np.argsort(-column)[: self.max_model_reasons]
+                strong = sorted(top[column[top] >= self.reason_min_weight].tolist())
             for start, end in _runs(strong, n_title):
                 a, b = token_span(doc, start, end)
-                weight = float(column[start:end].sum())
+                weight = float(column[start] if end - start == 1 else column[start:end].sum())
                 reasons.append(Reason(a, b, text[a:b], category, round(weight, 3), "model"))
         return reasons
 

@@ -152,28 +152,23 @@ class FeatureExtractor:
 
     def _evidence_group(self, docs: list[Doc]) -> _Group | None:
         """The evidence other components left on the docs, doc after doc."""
-        cache = self._evidence_keys
-        keys: list[int] = []
-        starts: list[int] = []
-        sizes: list[int] = []
-        counts: list[int] = []
-        for doc in docs:
-            evidence = doc.user_data.get(EVIDENCE) or ()
-            for name, i, j in evidence:
-                key = cache.get(name)
-                if key is None:
-                    key = cache[name] = hash_string(name)
-                keys.append(key)
-                starts.append(i)
-                sizes.append(j - i)
-            counts.append(len(evidence))
-        if not keys:
+        per_doc = [doc.user_data.get(EVIDENCE) or () for doc in docs]
+        flat = list(itertools.chain.from_iterable(per_doc))
+        if not flat:
             return None
+        names, starts, ends = zip(*flat)
+        cache = self._evidence_keys
+        keys = list(map(cache.get, names))
+        if None in keys:
+            for k, name in enumerate(names):
+                if keys[k] is None:
+                    keys[k] = cache[name] = hash_string(name)
+        first = np.array(starts, dtype=np.int64)
         return (
             np.array(keys, dtype=np.uint64),
-            np.repeat(np.arange(len(docs), dtype=np.int64), counts),
-            np.array(starts, dtype=np.int64),
-            np.array(sizes, dtype=np.int64),
+            np.repeat(np.arange(len(docs), dtype=np.int64), np.fromiter(map(len, per_doc), np.int64, len(docs))),
+            first,
+            np.array(ends, dtype=np.int64) - first,
         )
 
     def _pieces(self, word: str) -> tuple[int, ...]:
