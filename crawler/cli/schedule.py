@@ -144,5 +144,7 @@ def schedule_run_now(watch: str, config_path: str | None, watches_file: Path | N
         raise click.ClickException(outcome.message)
     click.echo(f"{watch}: run {outcome.run_id} {outcome.status}; {outcome.listings} listings stored"
                f" (log: {outcome.log_file})")
+    if outcome.misses:
+        click.echo(f"{watch}: {outcome.misses}")
     if not outcome.ok:
         sys.exit(1)
