@@ -80,6 +80,15 @@ def test_lookup_reads_only_what_it_is_asked_and_knows_nothing_without_a_database
     ("2026-11-09T03:00:00", ago(days=1), True),          # no zone: UTC
     ("2026-11-10", ago(days=1), True),
     ("last Tuesday", ago(days=1), True),                 # unreadable: fetch
+    ("2026-11-09T03:00+00:00", ago(days=1), True),       # minutes without seconds (W3C datetime allows it)
+    ("2026-11-09T00:30:00.25Z", ago(days=1), False),     # fractions of a second
+    # a month or a year counts from its start (its end would fetch the page every night until it is over)
+    ("2026-11", ago(days=1), False),
+    ("2026", ago(days=1), False),
+    ("2026-11", "2026-10-31T23:00:00+00:00", True),      # a month that began after the read
+    ("2026", "2025-12-31T02:00:00+00:00", True),
+    ("2026-13", ago(days=1), True),                      # no such month: unreadable
+    ("26", ago(days=1), True),
     ("2026-11-01", None, True),                          # never read
 ])  # fmt: skip
 def test_lastmod_later_than_the_last_read(lastmod: str | None, read: str | None, modified: bool) -> None:
