@@ -118,6 +118,27 @@ def test_lookup_by_url_finds_a_shops_active_listings_at_each_page(tmp_path: Path
     assert any("idx_listings_url" in str(step) for step in plan)
 
 
+def test_lookup_by_url_also_finds_listings_by_the_address_their_page_was_read_through(tmp_path: Path) -> None:
+    final, redirecting = "https://bulbs.example/products/tulips", "https://bulbs.example/p/tulips.html"
+    with Store(tmp_path / "s.db") as store:
+        store.save_listing(Listing(marketplace="bulbs.example", listing_id="1", url=final, page_url=redirecting,
+                                   title="Tulip bulbs", item_page=True, fetched_at=ago(days=1)))
+        store.save_listing(Listing(marketplace="bulbs.example", listing_id="2", url=redirecting, page_url=redirecting,
+                                   title="Tulip bulbs, 20", item_page=True, fetched_at=ago(days=1)))
+        plan = store.conn.execute("EXPLAIN QUERY PLAN SELECT listing_id FROM listings"
+                                  " WHERE marketplace = 'bulbs.example' AND page_url IN ('a', 'b')").fetchall()
+        # a page read again without the redirect keeps the address it was read through (None erases nothing)
+        store.save_listing(Listing(marketplace="bulbs.example", listing_id="1", url=final, title="Tulip bulbs",
+                                   item_page=True, fetched_at=ago(hours=1)))
+        assert store.get_listing("bulbs.example", "1")["page_url"] == redirecting  # type: ignore[index]
+    lookup = ListingLookup(tmp_path / "s.db")
+    known = lookup.known_at_urls("bulbs.example", [redirecting, final])
+    lookup.close()
+    assert sorted(k.listing_id for k in known[redirecting]) == ["1", "2"]  # by page_url, and by url: once each
+    assert [k.listing_id for k in known[final]] == ["1"]
+    assert any("idx_listings_page_url" in str(step) for step in plan)
+
+
 ROBOTS = Canned(200, b"User-agent: *\nAllow: /\n", {"Content-Type": "text/plain"})
 CHARIZARD = "ebay_com_search_charizard_s-card_ko-KR-locale_2025-12.html"  # cards without sellers
 ITEM = "ebay_com_item_226771798286_new-layout_2025-06.html"
