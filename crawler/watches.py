@@ -6,6 +6,11 @@ scheduled: an unknown spider, a wrong argument, a bad cron expression or a
 misspelled key is one :class:`WatchError` naming the file, the line and the
 key (``watches.toml:12: watches.ebay-de.schedule: ...``).
 
+One thing is not a mistake in the file: a spider that needs a credential this
+machine lacks (``ETSY_API_KEY``). The watch is kept, marked :attr:`Watch.skipped`
+with the reason, and left out of the schedule; the other watches run. Fixing the
+environment (and restarting the scheduler) brings it back without touching the file.
+
     [scheduler]
     timezone = "Europe/Amsterdam"
 
@@ -111,6 +116,8 @@ class Watch:
     #: Scrapy settings overridden for this watch's crawls.
     politeness: dict[str, Any] = field(default_factory=dict)
     line: int = 0
+    #: Why the watch cannot run on this machine (its spider lacks a credential), or None when it can.
+    skipped: str | None = None
 
     @property
     def crawl_settings(self) -> dict[str, str]:
@@ -141,7 +148,18 @@ class WatchFile:
 
     @property
     def enabled(self) -> list[Watch]:
-        return [watch for watch in self.watches.values() if watch.enabled]
+        """The watches to schedule: enabled, and able to run here."""
+        return [watch for watch in self.watches.values() if watch.enabled and not watch.skipped]
+
+    @property
+    def skipped(self) -> list[Watch]:
+        """The watches that cannot run here (see :attr:`Watch.skipped`), enabled or not."""
+        return [watch for watch in self.watches.values() if watch.skipped]
+
+
+def is_watch_name(name: str) -> bool:
+    """Whether ``name`` may name a watch (it names the watch's files: lock, logs)."""
+    return bool(_WATCH_NAME.match(name))
 
 
 def watches_path(config: Config, explicit: str | Path | None = None) -> Path:
@@ -297,7 +315,7 @@ class _Loader:
         watches = {}
         for name, spec in self.table(raw.get("watches", {}), ("watches",), None).items():
             path = ("watches", name)
-            if not _WATCH_NAME.match(name):
+            if not is_watch_name(name):
                 raise self.error(path, "a watch name is letters, digits, '-', '_' or '.' (at most 64), as it names"
                                        " files")  # fmt: skip
             watches[name] = self.watch(name, self.table(spec, path, self.WATCH), path, options,
@@ -373,14 +391,20 @@ class _Loader:
         if not isinstance(enabled, bool):
             raise self.error((*path, "enabled"), f"must be true or false, not {_kind(enabled)}")
         arguments = self.arguments(spec.get("arguments", {}), (*path, "arguments"))
-        self.check_arguments(spider, arguments, path)
+        skipped = self.check_arguments(spider, arguments, path)
         politeness = {**default_politeness, **self.politeness(spec.get("politeness", {}), (*path, "politeness"))}
         return Watch(name=name, spider=spider, arguments=arguments, schedule=schedule, trigger=trigger,
-                     enabled=enabled, politeness=politeness, line=line_of(self.lines, path) or 0)  # fmt: skip
+                     enabled=enabled, politeness=politeness, line=line_of(self.lines, path) or 0,
+                     skipped=skipped)  # fmt: skip
 
-    def check_arguments(self, spider: str, arguments: dict[str, str], path: KeyPath) -> None:
-        """The spider's own validation, run now rather than at two in the morning."""
-        from spiders.base import SpiderArgumentError
+    def check_arguments(self, spider: str, arguments: dict[str, str], path: KeyPath) -> str | None:
+        """The spider's own validation, run now rather than at two in the morning.
+
+        A wrong argument is a :class:`WatchError`. A credential the spider needs and
+        this machine lacks is not the file's fault: its message is returned, and the
+        watch is skipped while the others run.
+        """
+        from spiders.base import SpiderArgumentError, SpiderCredentialsMissing
 
         spidercls = self.spiders[spider]
         accepted = getattr(spidercls, "accepted_arguments", None)
@@ -393,6 +417,8 @@ class _Loader:
                                                                 f" {takes})")  # fmt: skip
         try:
             spidercls(**arguments)
+        except SpiderCredentialsMissing as exc:
+            return str(exc)
         except (SpiderArgumentError, TypeError, ValueError) as exc:
             message = str(exc)
             named = re.match(r"[a-z_]+", message)
@@ -400,3 +426,4 @@ class _Loader:
             if named and named.group() in arguments:
                 where = (*path, "arguments", named.group())
             raise self.error(where, message) from None
+        return None

@@ -47,7 +47,7 @@ from crawler.store.runs import (
     run_of_process,
 )
 from crawler.store.store import RunStatus
-from crawler.watches import Watch, WatchFile
+from crawler.watches import Watch, WatchError, WatchFile
 
 logger = logging.getLogger(__name__)
 
@@ -303,6 +303,8 @@ def run_now(watches: WatchFile, name: str, place: RunPlace, *, fresh: bool = Fal
             stop_timeout: int | None = None) -> WatchOutcome:  # fmt: skip
     """Run one watch now, in the foreground; SIGTERM/SIGINT stop it as they stop the scheduler."""
     watch = watches.get(name)
+    if watch.skipped:
+        raise WatchError(f"{watches.path}: watch {name} cannot run on this machine: {watch.skipped}")
     if not watch.enabled:
         logger.info("watch %s is disabled in %s; running it because it was asked for", name, watches.path)
     timeout = watches.options.stop_timeout if stop_timeout is None else stop_timeout

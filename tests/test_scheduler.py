@@ -14,6 +14,7 @@ from crawler.scheduler import ScheduleError, ScheduleService, schedule_overview,
 from crawler.store import Store
 from crawler.watches import Watch, load_watches
 from crawler.watchrun import WatchOutcome
+from spiders.base import SpiderCredentialsMissing
 from tests.scheduling import place_in, runs, wait_for
 
 
@@ -40,6 +41,13 @@ class AnySpider:
         pass
 
 
+class KeyedSpider:
+    """A spider that needs an API key this machine lacks (as the Etsy spider without ETSY_API_KEY)."""
+
+    def __init__(self, **kwargs: str) -> None:
+        raise SpiderCredentialsMissing("the keyed marketplace needs an API key: set KEYED_API_KEY", "KEYED_API_KEY")
+
+
 class Harness:
     """Services over one state folder, each run a :class:`FakeRun`."""
 
@@ -50,11 +58,12 @@ class Harness:
         self.release = threading.Event()
         self.services: list[ScheduleService] = []
 
-    def start(self, text: str, *, paused: bool = False, grace: int | None = None) -> ScheduleService:
+    def start(self, text: str, *, paused: bool = False, grace: int | None = None,
+              spiders: dict[str, type] | None = None) -> ScheduleService:  # fmt: skip
         path = self.tmp_path / "watches.toml"
         path.write_text('[scheduler]\ntimezone = "UTC"\n\n' + text)
         service = ScheduleService(
-            load_watches(path, spiders={"shopify": AnySpider}), self.place, misfire_grace_time=grace,
+            load_watches(path, spiders=spiders or {"shopify": AnySpider}), self.place, misfire_grace_time=grace,
             run_factory=lambda watch: FakeRun(watch, self.calls, self.release),  # type: ignore[arg-type,return-value]
         )  # fmt: skip
         service.start(paused=paused)
@@ -66,8 +75,8 @@ class Harness:
         service.shutdown()
 
 
-def watch(name: str, schedule: str, enabled: bool = True) -> str:
-    return (f'[watches.{name}]\nspider = "shopify"\nschedule = "{schedule}"\nenabled = {str(enabled).lower()}\n'
+def watch(name: str, schedule: str, enabled: bool = True, spider: str = "shopify") -> str:
+    return (f'[watches.{name}]\nspider = "{spider}"\nschedule = "{schedule}"\nenabled = {str(enabled).lower()}\n'
             'arguments = { stores = "plantshop.example" }\n\n')  # fmt: skip
 
 
@@ -203,3 +212,18 @@ def test_stale_running_rows_are_closed_when_the_scheduler_starts(harness: Harnes
     harness.start(watch("a", "0 2 * * *"), paused=True)
     [run] = runs(harness.place.database)
     assert run["status"] == "interrupted" and "marked interrupted when the scheduler started" in run["errors"]
+
+
+def test_a_watch_whose_spider_lacks_its_credential_is_reported_and_not_scheduled(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    service = harness.start(watch("a", "0 2 * * *") + watch("keyed", "0 3 * * *", spider="keyed"), paused=True,
+                            spiders={"shopify": AnySpider, "keyed": KeyedSpider})  # fmt: skip
+    assert service.scheduler is not None
+    assert [job.id for job in service.scheduler.get_jobs()] == ["a"]
+    assert ("watch keyed: skipped, it cannot run on this machine: the keyed marketplace needs an API key: set"
+            " KEYED_API_KEY (the other watches run)") in logged(caplog)  # fmt: skip
+    assert service.run_watch("keyed") is None and harness.calls == []
+    [keyed] = [line for line in schedule_overview(service.watches, harness.place) if line.name == "keyed"]
+    assert keyed.next_run is None and keyed.skipped == "the keyed marketplace needs an API key: set KEYED_API_KEY"
+

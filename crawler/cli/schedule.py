@@ -114,12 +114,17 @@ def schedule_list(config_path: str | None, watches_file: Path | None, db: Path |
     watches, place = _schedule_setup(config_path, watches_file, db)
     table = Table("watch", "spider", "schedule", "enabled", "last run started", "last status", "next run",
                   title=f"watches in {watches.path}")  # fmt: skip
-    for line in schedule_overview(watches, place):
+    lines = schedule_overview(watches, place)
+    for line in lines:
         next_run = line.next_run.strftime("%Y-%m-%d %H:%M %Z") if line.next_run else "-"
-        table.add_row(line.name, line.spider, line.schedule, "yes" if line.enabled else "no",
+        enabled = "skipped" if line.skipped and line.enabled else "yes" if line.enabled else "no"
+        table.add_row(line.name, line.spider, line.schedule, enabled,
                       (line.last_started or "-").replace("+00:00", "Z"), line.last_status or "-", next_run)  # fmt: skip
     console = Console(width=160)
     console.print(table)
+    for line in lines:
+        if line.skipped:
+            click.echo(f"{line.name}: cannot run on this machine, not scheduled: {line.skipped}")
     holder = scheduler_holder(place)
     console.print(f"scheduler: running ({holder})" if holder else "scheduler: not running")
 
