@@ -13,7 +13,8 @@ crawl run is recorded as interrupted and the next run resumes it. A second
 signal kills the running crawls at once. SIGHUP reloads the watches file.
 
 On start and on reload, the database is tidied to follow the file
-(:mod:`crawler.housekeeping`): watches that cannot run here are reported.
+(:mod:`crawler.housekeeping`): watches that cannot run here are reported, and
+the saved frontiers of watches the file no longer has are dropped.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from apscheduler.schedulers.base import STATE_STOPPED
 from crawler.config import ConfigError
 from crawler.housekeeping import (
     close_stale_runs_of_idle_watches,
+    drop_frontiers_of_removed_watches,
     report_skipped,
 )
 from crawler.items import utc_now
@@ -152,6 +154,7 @@ class ScheduleService:
             report_skipped(self.watches)
             self.sync_jobs()
             close_stale_runs_of_idle_watches(self.watches, self.place)
+            drop_frontiers_of_removed_watches(self.watches, self.place)
             if not paused:
                 self.scheduler.resume()
         except BaseException:
@@ -204,6 +207,7 @@ class ScheduleService:
         self.watches = watches
         report_skipped(watches)
         self.sync_jobs()
+        drop_frontiers_of_removed_watches(watches, self.place)
         logger.info("reloaded %s", watches.path)
         return True
 

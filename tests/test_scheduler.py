@@ -13,7 +13,7 @@ import pytest
 from crawler.scheduler import ScheduleError, ScheduleService, schedule_overview, scheduler_holder
 from crawler.store import Store
 from crawler.watches import Watch, load_watches
-from crawler.watchrun import WatchOutcome
+from crawler.watchrun import WatchLock, WatchOutcome
 from spiders.base import SpiderCredentialsMissing
 from tests.scheduling import place_in, runs, wait_for
 
@@ -227,3 +227,38 @@ def test_a_watch_whose_spider_lacks_its_credential_is_reported_and_not_scheduled
     [keyed] = [line for line in schedule_overview(service.watches, harness.place) if line.name == "keyed"]
     assert keyed.next_run is None and keyed.skipped == "the keyed marketplace needs an API key: set KEYED_API_KEY"
 
+
+def frontier_rows(harness: Harness) -> dict[str, int]:
+    with Store(harness.place.database) as store:
+        return dict(store.conn.execute("SELECT watch, count(*) FROM crawl_frontier GROUP BY watch").fetchall())
+
+
+def test_frontiers_of_watches_gone_from_the_file_are_dropped_and_no_other(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    with Store(harness.place.database) as store:  # what earlier crawls left
+        for name, pages in (("a", 2), ("off", 1), ("keyed", 1), ("gone", 3), ("busy", 1), ("by/hand", 1)):
+            for n in range(pages):
+                store.conn.execute("INSERT INTO crawl_frontier (frontier, watch, fingerprint, state, request,"
+                                   " added_at) VALUES (?, ?, ?, 'pending', x'00', '')",
+                                   (f"{name}:0123456789ab", name, f"f{n}"))  # fmt: skip
+        store.conn.commit()
+    busy = WatchLock(harness.place.lock("busy"))  # a crawl of a watch from another file, still running
+    assert busy.acquire()
+    try:
+        service = harness.start(watch("a", "0 2 * * *") + watch("off", "0 3 * * *", enabled=False)
+                                + watch("keyed", "0 4 * * *", spider="keyed"), paused=True,
+                                spiders={"shopify": AnySpider, "keyed": KeyedSpider})  # fmt: skip
+    finally:
+        busy.release()
+    # enabled, disabled and skipped watches of the file keep theirs; so do a running crawl and a crawl by hand
+    assert frontier_rows(harness) == {"a": 2, "off": 1, "keyed": 1, "busy": 1, "by/hand": 1}
+    log = logged(caplog)
+    assert "watch gone: no longer in {}; the 3 pages its unfinished crawl saved are dropped".format(
+        service.watches.path) in log
+    assert any(m.startswith("watch busy: not in ") and m.endswith("a crawl of it is running; its frontier is kept")
+               for m in log)  # fmt: skip
+
+    service.watches.path.write_text('[scheduler]\ntimezone = "UTC"\n\n' + watch("off", "0 3 * * *", enabled=False))
+    assert service.reload()  # "a" and "keyed" removed from the file; nothing runs "busy" any more
+    assert frontier_rows(harness) == {"off": 1, "by/hand": 1}
