@@ -119,8 +119,9 @@ def lastmod_moment(lastmod: str) -> datetime:
       make the page look changed every night until the month or year is over, a
       nightly fetch of every page of a shop that dates its sitemap so coarsely (and,
       for a year, of pages not changed since). Its start means a change later in
-      the period goes unseen until the recrawl policy makes the page due (at most
-      :data:`DEFAULT_DAYS` ``["low"]`` days), as it would without a ``<lastmod>``.
+      the period goes unseen until the recrawl policy makes the page due (by
+      default within 30 days, see :data:`DEFAULT_DAYS`), as it would without a
+      ``<lastmod>``.
     """
     text = lastmod.strip()
     if "T" in text or " " in text:

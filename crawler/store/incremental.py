@@ -5,10 +5,11 @@ when a watch started it, else the spider with its arguments. A listing belongs
 to the scope that saw it last. When a run of a scope ends complete (status
 ``finished``, no page errors, no program error in the spider, no bot wall, no
 refused or lost write, at least one listing stored, not the resumption of a
-killed run that read only the pages left over), every active listing of that scope the run did not see has
-its ``missed_runs`` counter raised; at ``delist_after`` consecutive misses it
-gets ``delisted_at`` and a ``delisted`` history row. Seeing a listing again
-clears both (see :meth:`crawler.store.Store.save_listing`).
+killed run that read only the pages left over), every active listing of that
+scope the run did not see has its ``missed_runs`` counter raised; at
+``delist_after`` consecutive misses it gets ``delisted_at`` and a ``delisted``
+history row. Seeing a listing again clears both (see
+:meth:`crawler.store.Store.save_listing`).
 
 Everything here is set-based SQL: a run over a million listings costs two
 statements, not a Python loop.
