@@ -84,6 +84,9 @@ class Listing:
     platform: str | None = None
     #: True when read from the listing's own page rather than a search card (the recrawl policy's clock).
     item_page: bool = False
+    #: The address the crawl asked for to read this page, when it is not ``url`` (a sitemap entry that
+    #: redirects to the product's own address): how the next crawl recognises the page before fetching it.
+    page_url: str | None = None
     fetched_at: str = field(default_factory=utc_now)
     #: The classifier's verdict (``Classification.to_dict()``), set by the classify stage.
     classification: dict[str, Any] | None = None

@@ -23,7 +23,7 @@ from crawler.items import Listing, Sighting, Trader
 from crawler.normalise.country import country_code
 from crawler.pages.text import clean_title
 from crawler.store import Store
-from crawler.store.incremental import DEFAULT_DELIST_AFTER
+from crawler.store.incremental import DEFAULT_DELIST_AFTER, misses_summary
 from crawler.store.store import RunStatus
 
 logger = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ MAX_DESCRIPTION_CHARS = 20_000
 #: Crawl statistics kept in the crawl-run record.
 RUN_COUNT_PREFIXES: tuple[str, ...] = (
     "store/", "drop_item/", "classify/", "page_error/", "blocked/", "sitemap/", "retry/", "render/",
-    "search_page/", "item_page/", "item_page_not_due/", "frontier/",
+    "search_page/", "item_page/", "item_page_not_due/", "frontier/", "spider_exceptions/",
     "downloader/response_status_count/", "item_scraped_count", "item_dropped_count",
     "response_received_count",
 )
@@ -207,6 +207,7 @@ class StorePipeline:
         )
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(pipeline.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(pipeline.item_error, signal=signals.item_error)
         return pipeline
 
     @property
@@ -276,7 +277,23 @@ class StorePipeline:
         return _drop(self.stats, "store_error", message)
 
     def spider_error(self, failure: Any, response: Any, spider: Spider) -> None:
-        self.errors.append(f"{response.url}: {failure.getErrorMessage()}")
+        """Keep what a spider's callback raised, for the run's errors.
+
+        Scrapy counts it too (``spider_exceptions/``, kept in the run's counts), and that
+        makes the run incomplete: the page's listings were never met, and must not be
+        counted missing. ``response`` is None when reading the start requests failed.
+        """
+        where = getattr(response, "url", None) or "reading the start pages"
+        self.errors.append(f"{where}: {type(failure.value).__name__}: {failure.getErrorMessage()}")
+
+    def item_error(self, item: Any, response: Any, spider: Spider, failure: Any) -> None:
+        """An item a pipeline stage raised on is lost: count it as a discard, so the run is incomplete.
+
+        Scrapy logs it but counts nothing; uncounted, the listing would look missing at the end of the run.
+        """
+        self.stats.inc_value("drop_item/pipeline_error")
+        where = getattr(response, "url", None) or type(item).__name__
+        self.errors.append(f"{where}: an item was lost: {type(failure.value).__name__}: {failure.getErrorMessage()}")
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Commit what is pending, then close the crawl-run record with its outcome."""
@@ -306,10 +323,10 @@ class StorePipeline:
             if misses.skipped is None:
                 self.stats.set_value("store/listings_missed", misses.missed)
                 self.stats.set_value("store/listings_delisted", misses.delisted)
-                logger.info("run %s: %d listings of its scope not seen, %d of them delisted",
-                            self.run_id, misses.missed, misses.delisted)
-            else:
-                logger.info("run %s counts no missing listings: %s", self.run_id, misses.skipped)
+                counts = {**counts, "store/listings_missed": misses.missed, "store/listings_delisted": misses.delisted}
+            summary = misses_summary(status, counts)
+            self.stats.set_value("phytowatch/misses", summary)
+            logger.log(logging.INFO if misses.skipped is None else logging.WARNING, "run %s: %s", self.run_id, summary)
         finally:
             _stores.release(self.store)
             self.store = None

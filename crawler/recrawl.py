@@ -32,6 +32,7 @@ verdict kept, never classified again from less text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Mapping
@@ -42,6 +43,9 @@ from classifiers.types import RISK_LEVELS
 DEFAULT_DAYS: dict[str, float] = {"high": 1, "medium": 7, "low": 30, "none": 30}
 #: Tolerance on the age, so that nightly runs a few minutes early still count a day.
 SLACK = timedelta(hours=4)
+#: ``<lastmod>`` given as a year, or a year and month (W3C datetime's coarser forms).
+_YEAR = re.compile(r"\d{4}")
+_YEAR_MONTH = re.compile(r"\d{4}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -85,10 +89,10 @@ class RecrawlPolicy:
 def modified_since(lastmod: str | None, item_page_at: str | None) -> bool:
     """Whether a sitemap's ``<lastmod>`` says the page changed after it was read at ``item_page_at``.
 
-    No ``<lastmod>``: the sitemap says nothing (False; the policy decides). A date
-    without a time may mean any moment of that day, so it counts as the day's end;
-    a time without a zone counts as UTC. A value that cannot be read, or a page
-    never read, counts as changed: fetching once too often is the safe error.
+    No ``<lastmod>``: the sitemap says nothing (False; the policy decides). A value
+    that cannot be read, or a page never read, counts as changed: fetching once too
+    often is the safe error. ``<lastmod>`` is a W3C datetime, given as precisely as
+    the shop cares to (:func:`lastmod_moment` says which moment each form stands for).
     """
     if lastmod is None or not lastmod.strip():
         return False
@@ -96,14 +100,38 @@ def modified_since(lastmod: str | None, item_page_at: str | None) -> bool:
         return True
     try:
         read = _utc(datetime.fromisoformat(item_page_at))
-        text = lastmod.strip()
-        if "T" in text or " " in text:
-            modified = _utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
-        else:
-            modified = datetime.combine(date.fromisoformat(text), time.max, timezone.utc)
+        modified = lastmod_moment(lastmod)
     except ValueError:
         return True
     return modified > read
+
+
+def lastmod_moment(lastmod: str) -> datetime:
+    """The moment a sitemap's ``<lastmod>`` is compared with a page's last read; ValueError when unreadable.
+
+    The W3C datetime forms a sitemap may use, and how each is read:
+
+    * a time (``2024-05-10T14:30:00+02:00``, minutes only, fractions, ``Z``): that
+      moment; without a zone, UTC;
+    * a day (``2024-05-10``): the day's end. It may mean any moment of that day, and
+      its end costs at most one extra read (the night after), never a missed change;
+    * a month (``2024-05``) or a year (``2024``): the period's start. Its end would
+      make the page look changed every night until the month or year is over, a
+      nightly fetch of every page of a shop that dates its sitemap so coarsely (and,
+      for a year, of pages not changed since). Its start means a change later in
+      the period goes unseen until the recrawl policy makes the page due (by
+      default within 30 days, see :data:`DEFAULT_DAYS`), as it would without a
+      ``<lastmod>``.
+    """
+    text = lastmod.strip()
+    if "T" in text or " " in text:
+        return _utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    if _YEAR.fullmatch(text):
+        return datetime(int(text), 1, 1, tzinfo=timezone.utc)
+    if _YEAR_MONTH.fullmatch(text):
+        year, month = text.split("-")
+        return datetime(int(year), int(month), 1, tzinfo=timezone.utc)  # ValueError for month 13
+    return datetime.combine(date.fromisoformat(text), time.max, timezone.utc)
 
 
 def _utc(moment: datetime) -> datetime:

@@ -40,6 +40,12 @@ class CrawlOutcome:
     def listings(self) -> int:
         return sum(int(self.stats.get(f"store/listings_{c}", 0)) for c in ("new", "changed", "unchanged", "relisted"))
 
+    @property
+    def misses(self) -> str | None:
+        """What the run's end did about listings it did not see (counted missing, or why not); None without a store."""
+        value = self.stats.get("phytowatch/misses")
+        return str(value) if value else None
+
 
 def project_settings(db: str | None = None, overrides: dict[str, Any] | None = None) -> Settings:
     """phytowatch's Scrapy settings, wherever the command is run from."""

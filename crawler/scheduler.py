@@ -11,6 +11,10 @@ SIGTERM or SIGINT stops the service: no new run starts, each running crawl is
 asked to stop gracefully and, after ``stop_timeout``, killed; either way its
 crawl run is recorded as interrupted and the next run resumes it. A second
 signal kills the running crawls at once. SIGHUP reloads the watches file.
+
+On start and on reload, the database is tidied to follow the file
+(:mod:`crawler.housekeeping`): watches that cannot run here are reported, and
+the saved frontiers of watches the file no longer has are dropped.
 """
 
 from __future__ import annotations
@@ -40,9 +44,14 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_STOPPED
 
 from crawler.config import ConfigError
+from crawler.housekeeping import (
+    close_stale_runs_of_idle_watches,
+    drop_frontiers_of_removed_watches,
+    report_skipped,
+)
 from crawler.items import utc_now
 from crawler.store import Store
-from crawler.store.runs import close_stale_runs, last_runs, record_run
+from crawler.store.runs import last_runs, record_run
 from crawler.watches import Watch, WatchError, WatchFile, load_watches
 from crawler.watchrun import RunPlace, WatchLock, WatchOutcome, WatchRun
 
@@ -142,8 +151,10 @@ class ScheduleService:
             self.scheduler.add_listener(self._on_event, _JOB_EVENTS)
             _service = self
             self.scheduler.start(paused=True)
+            report_skipped(self.watches)
             self.sync_jobs()
-            self._close_stale_runs()
+            close_stale_runs_of_idle_watches(self.watches, self.place)
+            drop_frontiers_of_removed_watches(self.watches, self.place)
             if not paused:
                 self.scheduler.resume()
         except BaseException:
@@ -186,21 +197,6 @@ class ScheduleService:
             logger.warning("no enabled watches in %s: nothing to run", self.watches.path)
         return actions
 
-    def _close_stale_runs(self) -> None:
-        """Runs left 'running' by a crawl that died with the machine or the scheduler, for every idle watch."""
-        for name in self.watches.watches:
-            lock = WatchLock(self.place.lock(name))
-            if not lock.acquire():
-                continue  # a crawl of this watch is alive (a run-now, or an orphan of a killed scheduler)
-            try:
-                with Store(self.place.database) as store:
-                    for run_id in close_stale_runs(store, name, "the crawl ended without recording its end (killed,"
-                                                                " or the machine stopped); marked interrupted when"
-                                                                " the scheduler started"):  # fmt: skip
-                        logger.warning("watch %s: run %d never recorded its end; marked interrupted", name, run_id)
-            finally:
-                lock.release()
-
     def reload(self) -> bool:
         """Read the watches file again and resynchronise the jobs; a wrong file changes nothing."""
         try:
@@ -209,7 +205,9 @@ class ScheduleService:
             logger.error("not reloaded, the watches stay as they were: %s", exc)
             return False
         self.watches = watches
+        report_skipped(watches)
         self.sync_jobs()
+        drop_frontiers_of_removed_watches(watches, self.place)
         logger.info("reloaded %s", watches.path)
         return True
 
@@ -274,8 +272,8 @@ class ScheduleService:
 
     def run_watch(self, name: str) -> WatchOutcome | None:
         watch = self.watches.watches.get(name)
-        if watch is None or not watch.enabled:
-            logger.warning("watch %s: not in %s any more, or disabled; not run", name, self.watches.path)
+        if watch is None or not watch.enabled or watch.skipped:
+            logger.warning("watch %s: not in %s any more, disabled or skipped; not run", name, self.watches.path)
             return None
         run = self.run_factory(watch)
         with self._runs_changed:
@@ -349,6 +347,8 @@ class WatchStatus:
     last_started: str | None
     last_status: str | None
     next_run: datetime | None
+    #: Why the watch cannot run on this machine (see :attr:`crawler.watches.Watch.skipped`).
+    skipped: str | None = None
 
 
 def schedule_overview(watches: WatchFile, place: RunPlace) -> list[WatchStatus]:
@@ -362,11 +362,11 @@ def schedule_overview(watches: WatchFile, place: RunPlace) -> list[WatchStatus]:
     lines = []
     for watch in watches.watches.values():
         next_run = None
-        if watch.enabled:
+        if watch.enabled and not watch.skipped:
             next_run = stored[watch.name] if watch.name in stored else watch.trigger.get_next_fire_time(None, now)
         last = runs.get(watch.name) or {}
         lines.append(WatchStatus(watch.name, watch.spider, watch.schedule, watch.enabled, last.get("started_at"),
-                                 last.get("status"), next_run))  # fmt: skip
+                                 last.get("status"), next_run, watch.skipped))  # fmt: skip
     return lines
 
 

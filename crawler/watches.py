@@ -6,6 +6,11 @@ scheduled: an unknown spider, a wrong argument, a bad cron expression or a
 misspelled key is one :class:`WatchError` naming the file, the line and the
 key (``watches.toml:12: watches.ebay-de.schedule: ...``).
 
+One thing is not a mistake in the file: a spider that needs a credential this
+machine lacks (``ETSY_API_KEY``). The watch is kept, marked :attr:`Watch.skipped`
+with the reason, and left out of the schedule; the other watches run. Fixing the
+environment (and restarting the scheduler) brings it back without touching the file.
+
     [scheduler]
     timezone = "Europe/Amsterdam"
 
@@ -23,7 +28,7 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any, Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -31,18 +36,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from apscheduler.triggers.cron import CronTrigger
 
 from crawler.config import Config, ConfigError
+from crawler.cron import NIGHTLY, crontab_trigger, parse_duration
 from crawler.tomlkeys import KeyPath, key_lines, line_of
 
-#: Cron schedule of a watch that names none: every night at 02:00 (scheduler time zone).
-NIGHTLY = "0 2 * * *"
-#: Cron's nicknames.
-CRON_NICKNAMES = {
-    "@hourly": "0 * * * *", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@nightly": NIGHTLY,
-    "@weekly": "0 0 * * 0", "@monthly": "0 0 1 * *", "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *",
-}  # fmt: skip
 _WATCH_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
-_UNITS = {None: 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 #: Spider arguments whose list form is joined with another separator than ",".
 _LIST_SEPARATORS = {"query": ";"}
 
@@ -111,6 +108,8 @@ class Watch:
     #: Scrapy settings overridden for this watch's crawls.
     politeness: dict[str, Any] = field(default_factory=dict)
     line: int = 0
+    #: Why the watch cannot run on this machine (its spider lacks a credential), or None when it can.
+    skipped: str | None = None
 
     @property
     def crawl_settings(self) -> dict[str, str]:
@@ -141,7 +140,18 @@ class WatchFile:
 
     @property
     def enabled(self) -> list[Watch]:
-        return [watch for watch in self.watches.values() if watch.enabled]
+        """The watches to schedule: enabled, and able to run here."""
+        return [watch for watch in self.watches.values() if watch.enabled and not watch.skipped]
+
+    @property
+    def skipped(self) -> list[Watch]:
+        """The watches that cannot run here (see :attr:`Watch.skipped`), enabled or not."""
+        return [watch for watch in self.watches.values() if watch.skipped]
+
+
+def is_watch_name(name: str) -> bool:
+    """Whether ``name`` may name a watch (it names the watch's files: lock, logs)."""
+    return bool(_WATCH_NAME.match(name))
 
 
 def watches_path(config: Config, explicit: str | Path | None = None) -> Path:
@@ -166,61 +176,6 @@ def load_watches(path: str | Path, *, spiders: dict[str, type] | None = None) ->
     except (OSError, UnicodeDecodeError) as exc:
         raise WatchError(f"{file}: cannot read the watches file: {exc}") from None
     return _Loader(file, key_lines(text), spiders).load(raw)
-
-
-def crontab_trigger(expr: str, timezone: tzinfo | str) -> CronTrigger:
-    """A trigger for a five-field crontab line, with cron's meaning of day-of-week numbers.
-
-    APScheduler 3 reads day-of-week 0 as Monday; cron reads it as Sunday (and 7 too).
-    Numbers are turned into day names first, so ``0 3 * * 0`` runs on Sundays as in cron.
-    """
-    expr = CRON_NICKNAMES.get(expr.strip().lower(), expr)
-    fields = expr.split()
-    if len(fields) != 5:
-        raise ValueError(f"a cron schedule has five fields (minute hour day month weekday), not {len(fields)}")
-    if fields[2] not in ("*", "?") and fields[4] not in ("*", "?"):
-        raise ValueError("restrict the day of the month or the day of the week, not both (cron would run on either)")
-    fields[4] = _cron_weekdays(fields[4])
-    trigger = CronTrigger.from_crontab(" ".join(fields), timezone=timezone)
-    if trigger.get_next_fire_time(None, datetime.now(trigger.timezone)) is None:
-        raise ValueError("this schedule never comes round")
-    return trigger
-
-
-_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
-
-
-def _cron_weekdays(spec: str) -> str:
-    """Cron's day-of-week field (0 or 7 = Sunday) in day names APScheduler reads the same way."""
-    if spec in ("*", "?"):
-        return spec
-    parts = []
-    for part in spec.lower().split(","):
-        match = re.fullmatch(r"(\*|\d+)(?:-(\d+))?(?:/(\d+))?", part)
-        if not match:
-            parts.append(part)  # day names, or something APScheduler will refuse with its own message
-            continue
-        first, last, step = match.groups()
-        if first == "*":
-            start, end = 0, 6
-        else:
-            start = int(first)
-            end = int(last) if last is not None else (7 if step else start)
-        if not 0 <= start <= 7 or not 0 <= end <= 7 or start > end:
-            raise ValueError(f"day of week {part!r}: days are 0-7 (0 and 7 are Sunday) or sun-sat")
-        days = range(start, end + 1, int(step or 1))
-        parts.extend(dict.fromkeys(_DAYS[day % 7] for day in days))
-    return ",".join(dict.fromkeys(parts))
-
-
-def parse_duration(value: Any) -> int | None:
-    """Seconds from ``300``, ``"90s"``, ``"30m"``, ``"6h"`` or ``"1d"``; None when it is not a duration."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if value >= 0 else None
-    match = _DURATION.match(value) if isinstance(value, str) else None
-    return int(float(match.group(1)) * _UNITS[match.group(2)]) if match else None
 
 
 def _kind(value: Any) -> str:
@@ -297,7 +252,7 @@ class _Loader:
         watches = {}
         for name, spec in self.table(raw.get("watches", {}), ("watches",), None).items():
             path = ("watches", name)
-            if not _WATCH_NAME.match(name):
+            if not is_watch_name(name):
                 raise self.error(path, "a watch name is letters, digits, '-', '_' or '.' (at most 64), as it names"
                                        " files")  # fmt: skip
             watches[name] = self.watch(name, self.table(spec, path, self.WATCH), path, options,
@@ -373,14 +328,20 @@ class _Loader:
         if not isinstance(enabled, bool):
             raise self.error((*path, "enabled"), f"must be true or false, not {_kind(enabled)}")
         arguments = self.arguments(spec.get("arguments", {}), (*path, "arguments"))
-        self.check_arguments(spider, arguments, path)
+        skipped = self.check_arguments(spider, arguments, path)
         politeness = {**default_politeness, **self.politeness(spec.get("politeness", {}), (*path, "politeness"))}
         return Watch(name=name, spider=spider, arguments=arguments, schedule=schedule, trigger=trigger,
-                     enabled=enabled, politeness=politeness, line=line_of(self.lines, path) or 0)  # fmt: skip
+                     enabled=enabled, politeness=politeness, line=line_of(self.lines, path) or 0,
+                     skipped=skipped)  # fmt: skip
 
-    def check_arguments(self, spider: str, arguments: dict[str, str], path: KeyPath) -> None:
-        """The spider's own validation, run now rather than at two in the morning."""
-        from spiders.base import SpiderArgumentError
+    def check_arguments(self, spider: str, arguments: dict[str, str], path: KeyPath) -> str | None:
+        """The spider's own validation, run now rather than at two in the morning.
+
+        A wrong argument is a :class:`WatchError`. A credential the spider needs and
+        this machine lacks is not the file's fault: its message is returned, and the
+        watch is skipped while the others run.
+        """
+        from spiders.base import SpiderArgumentError, SpiderCredentialsMissing
 
         spidercls = self.spiders[spider]
         accepted = getattr(spidercls, "accepted_arguments", None)
@@ -393,6 +354,8 @@ class _Loader:
                                                                 f" {takes})")  # fmt: skip
         try:
             spidercls(**arguments)
+        except SpiderCredentialsMissing as exc:
+            return str(exc)
         except (SpiderArgumentError, TypeError, ValueError) as exc:
             message = str(exc)
             named = re.match(r"[a-z_]+", message)
@@ -400,3 +363,4 @@ class _Loader:
             if named and named.group() in arguments:
                 where = (*path, "arguments", named.group())
             raise self.error(where, message) from None
+        return None

@@ -37,6 +37,7 @@ from types import FrameType
 from crawler.items import utc_now
 from crawler.store import Store
 from crawler.store.frontier import clear_frontier, discard_other_frontiers, pending_count
+from crawler.store.incremental import misses_summary
 from crawler.store.runs import (
     close_stale_runs,
     complete_run,
@@ -46,7 +47,7 @@ from crawler.store.runs import (
     run_of_process,
 )
 from crawler.store.store import RunStatus
-from crawler.watches import Watch, WatchFile
+from crawler.watches import Watch, WatchError, WatchFile
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +84,8 @@ class WatchOutcome:
     seconds: float = 0.0
     log_file: Path | None = None
     message: str = ""
+    #: What the run's end did about the listings it did not see: counted missing, or why not.
+    misses: str = ""
 
     @property
     def ok(self) -> bool:
@@ -231,8 +234,9 @@ class WatchRun:
         outcome.seconds = time.monotonic() - started
         level = logging.INFO if outcome.ok else logging.WARNING
         logger.log(
-            level, "watch %s: run %s %s after %s (crawl %s); %d listings; log %s", name, outcome.run_id,
-            outcome.status, _duration(outcome.seconds), describe_exit(code), outcome.listings, log_file,
+            level, "watch %s: run %s %s after %s (crawl %s); %d listings; %s; log %s", name, outcome.run_id,
+            outcome.status, _duration(outcome.seconds), describe_exit(code), outcome.listings, outcome.misses,
+            log_file,
         )  # fmt: skip
         return outcome
 
@@ -269,7 +273,8 @@ class WatchRun:
                 run_id = record_run(store, spider=watch.spider, arguments=watch.arguments, watch=watch.name,
                                     status=status, started_at=started_at, errors=errors, exit_status=code,
                                     pid=pid)  # fmt: skip
-                return WatchOutcome(watch.name, status, run_id, code, 0, log_file=log_file, message=errors[-1])
+                return WatchOutcome(watch.name, status, run_id, code, 0, log_file=log_file, message=errors[-1],
+                                    misses=misses_summary(status, {}))  # fmt: skip
             if run["status"] == "running":
                 complete_run(store, run["id"], exit_status=code, resumed_from=resumed, status=status,
                              error=f"the crawl process {how}, before recording its end")  # fmt: skip
@@ -282,7 +287,8 @@ class WatchRun:
             if not counts:  # the crawl died before writing its counts: what it stored is still there
                 listings = store.conn.execute("SELECT count(*) FROM listings WHERE last_run_id = ?",
                                               (run["id"],)).fetchone()[0]  # fmt: skip
-        return WatchOutcome(watch.name, status, run["id"], code, listings, log_file=log_file)
+        return WatchOutcome(watch.name, status, run["id"], code, listings, log_file=log_file,
+                            misses=misses_summary(status, counts))  # fmt: skip
 
     def _log_file(self) -> Path:
         folder = self.place.logs(self.watch.name)
@@ -297,6 +303,8 @@ def run_now(watches: WatchFile, name: str, place: RunPlace, *, fresh: bool = Fal
             stop_timeout: int | None = None) -> WatchOutcome:  # fmt: skip
     """Run one watch now, in the foreground; SIGTERM/SIGINT stop it as they stop the scheduler."""
     watch = watches.get(name)
+    if watch.skipped:
+        raise WatchError(f"{watches.path}: watch {name} cannot run on this machine: {watch.skipped}")
     if not watch.enabled:
         logger.info("watch %s is disabled in %s; running it because it was asked for", name, watches.path)
     timeout = watches.options.stop_timeout if stop_timeout is None else stop_timeout

@@ -27,6 +27,21 @@ class SpiderArgumentError(ValueError):
     """A spider argument is missing or wrong; the message is meant for an officer."""
 
 
+class SpiderCredentialsMissing(SpiderArgumentError):
+    """A credential the spider cannot run without (an API key in the environment) is not set.
+
+    Not a mistake in what was asked but in where it runs: a watches file skips the
+    watches of such a spider and runs the others (:mod:`crawler.watches`), where a
+    wrong argument fails the whole file. Raise it only after the arguments are
+    validated, so that a watch with both problems is refused for the wrong argument.
+    """
+
+    def __init__(self, message: str, *names: str) -> None:
+        super().__init__(message)
+        #: The environment variables that are missing.
+        self.names = names
+
+
 def split_list(value: str | None) -> list[str]:
     """``"a, b c"`` -> ``["a", "b", "c"]``: lists given on a command line."""
     return [part for part in re.split(r"[\s,]+", value or "") if part]

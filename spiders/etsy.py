@@ -28,7 +28,7 @@ from crawler.items import Listing, Trader
 from crawler.keywords import SearchTerm
 from crawler.pages import etsy as page
 from crawler.pages.search import SearchPage
-from spiders.base import SpiderArgumentError
+from spiders.base import SpiderCredentialsMissing
 from spiders.marketplace import MarketplaceSearchSpider, rebase
 
 DEFAULT_API = "https://openapi.etsy.com"
@@ -44,11 +44,12 @@ class EtsySpider(MarketplaceSearchSpider):
     default_item_pages = "missing"
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(**kwargs)  # the arguments first: a wrong one is an error whatever the environment
         self._api_key = os.environ.get("ETSY_API_KEY", "").strip()
         if not self._api_key:
             # HTML search answers with a captcha: without the API there is nothing to crawl.
-            raise SpiderArgumentError(f"{NO_KEY}; Etsy's HTML search answers crawlers with a captcha")
+            raise SpiderCredentialsMissing(f"{NO_KEY}; Etsy's HTML search answers crawlers with a captcha",
+                                           "ETSY_API_KEY")
         self.api = DEFAULT_API
 
     async def start(self) -> AsyncIterator[scrapy.Request]:

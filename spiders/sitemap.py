@@ -10,10 +10,12 @@ country.
 A product page is the listing's item page, and known listings' pages are read
 again as the recrawl policy says (:mod:`crawler.recrawl`): before a sitemap's
 pages are requested, the store is asked (once per sitemap, read-only) which
-active listings live at them. A page is left unread when every listing at it is
-not due and the sitemap's ``<lastmod>`` (when given) is not later than its last
-read; each of its listings is then sent on as a :class:`~crawler.items.Sighting`,
-which the store records as seen again, unchanged.
+active listings live at them, by their own URL or by the sitemap's address that
+led to them last time (``page_url``, kept when a sitemap entry redirects). A
+page is left unread when every listing at it is not due and the sitemap's
+``<lastmod>`` (when given) is not later than its last read; each of its
+listings is then sent on as a :class:`~crawler.items.Sighting`, which the store
+records as seen again, unchanged.
 """
 
 from __future__ import annotations
@@ -153,6 +155,8 @@ class ShopSitemapSpider(RecrawlingSpider, SitemapSpider):
             return
         site = self._site_of(response.url) or _root(response.url)
         key = site_key(site)
+        # The address the sitemap named (before redirects): the next night's look-up finds the listings by it.
+        requested = (response.meta.get("redirect_urls") or [response.url])[0]
         seller = next((i for i in items if isinstance(i, Trader)), None)
         if key not in self._traders_sent:
             self._traders_sent.add(key)
@@ -170,4 +174,5 @@ class ShopSitemapSpider(RecrawlingSpider, SitemapSpider):
             listing.search_query = site
             listing.ships_from = listing.ships_from or (seller.country if seller else None)
             listing.item_page = True  # a shop's product page is its item page: the recrawl policy's clock
+            listing.page_url = requested if requested != listing.url else None
             yield listing

@@ -10,7 +10,7 @@ import pytest
 
 from crawler.items import Listing
 from crawler.store import Store, export_rows, store_stats
-from crawler.store.incremental import incomplete_reason, scope_key
+from crawler.store.incremental import incomplete_reason, misses_summary, scope_key
 from crawler.store.migrations import MIGRATIONS, apply_migrations
 
 VERDICT = {"categories": ["bulbs_tubers"], "scores": {"bulbs_tubers": 0.9}, "risk": "high", "taxa": [],
@@ -96,6 +96,8 @@ def test_a_listing_is_delisted_after_n_consecutive_missed_runs_and_relisted_with
     ("interrupted", COMPLETE),
     ("finished", {**COMPLETE, "page_error/shopify": 1}),
     ("finished", {**COMPLETE, "drop_item/store_error": 1}),
+    ("finished", {**COMPLETE, "spider_exceptions/count": 1, "spider_exceptions/KeyError": 1}),  # a callback raised
+    ("finished", {**COMPLETE, "drop_item/pipeline_error": 1}),  # a pipeline stage raised: the item was lost
     ("finished", {}),  # nothing stored: a broken page more likely than an empty shop
     ("finished", {**COMPLETE, "frontier/resumed": 0}),  # took over a killed run: saw only the rest
 ])  # fmt: skip
@@ -106,6 +108,19 @@ def test_a_half_run_never_counts_anything_missing(store: Store, status: str, cou
     record = store.get_run(run)
     assert record is not None and "store/listings_missed" not in record["counts"]
     assert incomplete_reason(status, counts) is not None
+
+
+def test_the_summary_says_in_words_why_misses_were_not_counted() -> None:
+    counts = {**COMPLETE, "page_error/shopify": 2, "spider_exceptions/count": 1, "spider_exceptions/KeyError": 1,
+              "blocked/shop.example": 3}  # fmt: skip
+    assert misses_summary("finished", counts) == (
+        "listings not seen were not counted missing, because not every page was read (2 pages could not be read;"
+        " 1 page stopped on a program error in the spider (a bug, or a page it does not expect); the site answered"
+        " 3 times with a bot wall), so listings on the pages not read may simply not have been seen")
+    assert misses_summary("interrupted", COMPLETE) == (
+        "listings not seen were not counted missing, because the run did not finish (it ended interrupted)")
+    counted = {**COMPLETE, "store/listings_missed": 4, "store/listings_delisted": 1}
+    assert misses_summary("finished", counted) == "4 listings of its scope not seen this time, 1 of them now delisted"
 
 
 def test_misses_are_counted_per_scope(store: Store) -> None:

@@ -80,6 +80,15 @@ def test_lookup_reads_only_what_it_is_asked_and_knows_nothing_without_a_database
     ("2026-11-09T03:00:00", ago(days=1), True),          # no zone: UTC
     ("2026-11-10", ago(days=1), True),
     ("last Tuesday", ago(days=1), True),                 # unreadable: fetch
+    ("2026-11-09T03:00+00:00", ago(days=1), True),       # minutes without seconds (W3C datetime allows it)
+    ("2026-11-09T00:30:00.25Z", ago(days=1), False),     # fractions of a second
+    # a month or a year counts from its start (its end would fetch the page every night until it is over)
+    ("2026-11", ago(days=1), False),
+    ("2026", ago(days=1), False),
+    ("2026-11", "2026-10-31T23:00:00+00:00", True),      # a month that began after the read
+    ("2026", "2025-12-31T02:00:00+00:00", True),
+    ("2026-13", ago(days=1), True),                      # no such month: unreadable
+    ("26", ago(days=1), True),
     ("2026-11-01", None, True),                          # never read
 ])  # fmt: skip
 def test_lastmod_later_than_the_last_read(lastmod: str | None, read: str | None, modified: bool) -> None:
@@ -107,6 +116,27 @@ def test_lookup_by_url_finds_a_shops_active_listings_at_each_page(tmp_path: Path
     assert sorted((k.listing_id, k.seller_key, k.item_page_at) for k in known[page]) == [
         ("1", "bulbs.example", ago(days=1)), ("2", "bulbs.example", ago(days=1))]
     assert any("idx_listings_url" in str(step) for step in plan)
+
+
+def test_lookup_by_url_also_finds_listings_by_the_address_their_page_was_read_through(tmp_path: Path) -> None:
+    final, redirecting = "https://bulbs.example/products/tulips", "https://bulbs.example/p/tulips.html"
+    with Store(tmp_path / "s.db") as store:
+        store.save_listing(Listing(marketplace="bulbs.example", listing_id="1", url=final, page_url=redirecting,
+                                   title="Tulip bulbs", item_page=True, fetched_at=ago(days=1)))
+        store.save_listing(Listing(marketplace="bulbs.example", listing_id="2", url=redirecting, page_url=redirecting,
+                                   title="Tulip bulbs, 20", item_page=True, fetched_at=ago(days=1)))
+        plan = store.conn.execute("EXPLAIN QUERY PLAN SELECT listing_id FROM listings"
+                                  " WHERE marketplace = 'bulbs.example' AND page_url IN ('a', 'b')").fetchall()
+        # a page read again without the redirect keeps the address it was read through (None erases nothing)
+        store.save_listing(Listing(marketplace="bulbs.example", listing_id="1", url=final, title="Tulip bulbs",
+                                   item_page=True, fetched_at=ago(hours=1)))
+        assert store.get_listing("bulbs.example", "1")["page_url"] == redirecting  # type: ignore[index]
+    lookup = ListingLookup(tmp_path / "s.db")
+    known = lookup.known_at_urls("bulbs.example", [redirecting, final])
+    lookup.close()
+    assert sorted(k.listing_id for k in known[redirecting]) == ["1", "2"]  # by page_url, and by url: once each
+    assert [k.listing_id for k in known[final]] == ["1"]
+    assert any("idx_listings_page_url" in str(step) for step in plan)
 
 
 ROBOTS = Canned(200, b"User-agent: *\nAllow: /\n", {"Content-Type": "text/plain"})

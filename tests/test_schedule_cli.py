@@ -122,3 +122,26 @@ def test_the_watches_file_and_database_come_from_phytowatch_toml(runner: CliRunn
     result = runner.invoke(main, ["schedule", "list"])
     assert result.exit_code == 0, result.output
     assert "watches in conf/watches.toml" in result.output and "roses" in result.output
+
+
+def test_a_watch_without_its_api_key_is_listed_as_skipped_and_refused_by_run_now(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ETSY_API_KEY", raising=False)
+    watches = watches_file(tmp_path, "https://plantshop.example")
+    etsy = '\n[watches.etsy-seeds]\nspider = "etsy"\narguments = { query = "monstera" }\n'
+    watches.write_text(watches.read_text() + etsy)
+    db = tmp_path / "phytowatch.db"
+    listing = runner.invoke(main, ["schedule", "list", "--watches", str(watches), "--db", str(db)])
+    assert listing.exit_code == 0, listing.output
+    rows = {line.split("│")[1].strip(): [c.strip() for c in line.strip("│ ").split("│")]
+            for line in listing.output.splitlines() if line.startswith("│")}  # fmt: skip
+    assert rows["roses"][3] == "yes" and rows["roses"][6].endswith("02:00 UTC")  # the others still run
+    assert (rows["etsy-seeds"][3], rows["etsy-seeds"][6]) == ("skipped", "-")
+    assert ("etsy-seeds: cannot run on this machine, not scheduled: Etsy search needs an Open API key: set"
+            " ETSY_API_KEY (https://www.etsy.com/developers)") in listing.output  # fmt: skip
+
+    refused = runner.invoke(main, ["schedule", "run-now", "etsy-seeds", "--watches", str(watches), "--db", str(db)])
+    assert one_line_error(refused).startswith(f"Error: {watches}: watch etsy-seeds cannot run on this machine: Etsy"
+                                              " search needs an Open API key: set ETSY_API_KEY")  # fmt: skip
+    assert not db.exists()  # nothing started

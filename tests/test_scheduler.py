@@ -13,7 +13,8 @@ import pytest
 from crawler.scheduler import ScheduleError, ScheduleService, schedule_overview, scheduler_holder
 from crawler.store import Store
 from crawler.watches import Watch, load_watches
-from crawler.watchrun import WatchOutcome
+from crawler.watchrun import WatchLock, WatchOutcome
+from spiders.base import SpiderCredentialsMissing
 from tests.scheduling import place_in, runs, wait_for
 
 
@@ -40,6 +41,13 @@ class AnySpider:
         pass
 
 
+class KeyedSpider:
+    """A spider that needs an API key this machine lacks (as the Etsy spider without ETSY_API_KEY)."""
+
+    def __init__(self, **kwargs: str) -> None:
+        raise SpiderCredentialsMissing("the keyed marketplace needs an API key: set KEYED_API_KEY", "KEYED_API_KEY")
+
+
 class Harness:
     """Services over one state folder, each run a :class:`FakeRun`."""
 
@@ -50,11 +58,12 @@ class Harness:
         self.release = threading.Event()
         self.services: list[ScheduleService] = []
 
-    def start(self, text: str, *, paused: bool = False, grace: int | None = None) -> ScheduleService:
+    def start(self, text: str, *, paused: bool = False, grace: int | None = None,
+              spiders: dict[str, type] | None = None) -> ScheduleService:  # fmt: skip
         path = self.tmp_path / "watches.toml"
         path.write_text('[scheduler]\ntimezone = "UTC"\n\n' + text)
         service = ScheduleService(
-            load_watches(path, spiders={"shopify": AnySpider}), self.place, misfire_grace_time=grace,
+            load_watches(path, spiders=spiders or {"shopify": AnySpider}), self.place, misfire_grace_time=grace,
             run_factory=lambda watch: FakeRun(watch, self.calls, self.release),  # type: ignore[arg-type,return-value]
         )  # fmt: skip
         service.start(paused=paused)
@@ -66,8 +75,8 @@ class Harness:
         service.shutdown()
 
 
-def watch(name: str, schedule: str, enabled: bool = True) -> str:
-    return (f'[watches.{name}]\nspider = "shopify"\nschedule = "{schedule}"\nenabled = {str(enabled).lower()}\n'
+def watch(name: str, schedule: str, enabled: bool = True, spider: str = "shopify") -> str:
+    return (f'[watches.{name}]\nspider = "{spider}"\nschedule = "{schedule}"\nenabled = {str(enabled).lower()}\n'
             'arguments = { stores = "plantshop.example" }\n\n')  # fmt: skip
 
 
@@ -203,3 +212,53 @@ def test_stale_running_rows_are_closed_when_the_scheduler_starts(harness: Harnes
     harness.start(watch("a", "0 2 * * *"), paused=True)
     [run] = runs(harness.place.database)
     assert run["status"] == "interrupted" and "marked interrupted when the scheduler started" in run["errors"]
+
+
+def test_a_watch_whose_spider_lacks_its_credential_is_reported_and_not_scheduled(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    service = harness.start(watch("a", "0 2 * * *") + watch("keyed", "0 3 * * *", spider="keyed"), paused=True,
+                            spiders={"shopify": AnySpider, "keyed": KeyedSpider})  # fmt: skip
+    assert service.scheduler is not None
+    assert [job.id for job in service.scheduler.get_jobs()] == ["a"]
+    assert ("watch keyed: skipped, it cannot run on this machine: the keyed marketplace needs an API key: set"
+            " KEYED_API_KEY (the other watches run)") in logged(caplog)  # fmt: skip
+    assert service.run_watch("keyed") is None and harness.calls == []
+    [keyed] = [line for line in schedule_overview(service.watches, harness.place) if line.name == "keyed"]
+    assert keyed.next_run is None and keyed.skipped == "the keyed marketplace needs an API key: set KEYED_API_KEY"
+
+
+def frontier_rows(harness: Harness) -> dict[str, int]:
+    with Store(harness.place.database) as store:
+        return dict(store.conn.execute("SELECT watch, count(*) FROM crawl_frontier GROUP BY watch").fetchall())
+
+
+def test_frontiers_of_watches_gone_from_the_file_are_dropped_and_no_other(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    with Store(harness.place.database) as store:  # what earlier crawls left
+        for name, pages in (("a", 2), ("off", 1), ("keyed", 1), ("gone", 3), ("busy", 1), ("by/hand", 1)):
+            for n in range(pages):
+                store.conn.execute("INSERT INTO crawl_frontier (frontier, watch, fingerprint, state, request,"
+                                   " added_at) VALUES (?, ?, ?, 'pending', x'00', '')",
+                                   (f"{name}:0123456789ab", name, f"f{n}"))  # fmt: skip
+        store.conn.commit()
+    busy = WatchLock(harness.place.lock("busy"))  # a crawl of a watch from another file, still running
+    assert busy.acquire()
+    try:
+        service = harness.start(watch("a", "0 2 * * *") + watch("off", "0 3 * * *", enabled=False)
+                                + watch("keyed", "0 4 * * *", spider="keyed"), paused=True,
+                                spiders={"shopify": AnySpider, "keyed": KeyedSpider})  # fmt: skip
+    finally:
+        busy.release()
+    # enabled, disabled and skipped watches of the file keep theirs; so do a running crawl and a crawl by hand
+    assert frontier_rows(harness) == {"a": 2, "off": 1, "keyed": 1, "busy": 1, "by/hand": 1}
+    log = logged(caplog)
+    assert "watch gone: no longer in {}; the 3 pages its unfinished crawl saved are dropped".format(
+        service.watches.path) in log
+    assert any(m.startswith("watch busy: not in ") and m.endswith("a crawl of it is running; its frontier is kept")
+               for m in log)  # fmt: skip
+
+    service.watches.path.write_text('[scheduler]\ntimezone = "UTC"\n\n' + watch("off", "0 3 * * *", enabled=False))
+    assert service.reload()  # "a" and "keyed" removed from the file; nothing runs "busy" any more
+    assert frontier_rows(harness) == {"off": 1, "by/hand": 1}

@@ -212,3 +212,30 @@ def test_known_product_pages_are_read_again_by_risk_and_lastmod_and_every_listin
         assert {k: v for k, v in after[sku].items() if k in kept} == kept, sku
         assert after[sku]["price"] == (8.5 if sku == "CP-50" else row["price"])
         assert after[sku]["description"] and after[sku]["categories"] == row["categories"]
+
+
+def test_known_pages_behind_a_redirect_or_dated_by_month_or_year_are_not_read_again_before_due(tmp_path: Path) -> None:
+    db = tmp_path / "crawl.db"
+    now = utc_now()
+    with LocalServer({}) as server:
+        url = server.url
+        server.routes.update({
+            "/robots.txt": Canned(200, f"User-agent: *\nSitemap: {url}/sitemap.xml\n".encode(),
+                                  {"Content-Type": "text/plain"}),
+            # the sitemap names the olive tree by an address that redirects to its page; <lastmod> month and year
+            "/sitemap.xml": urlset(url, {"/p/123": now[:7], "/p/limone.html": now[:4]}),
+            "/p/123": Canned(301, b"", {"Location": f"{url}/products/olivo-leccino"}),
+            "/products/olivo-leccino": product_page("Olivo 'Leccino' in vaso 18 cm", "OL-18", "24.90"),
+            "/p/limone.html": product_page("Pianta di limone Femminello", "LIM-1", "19.50"),
+        })  # fmt: skip
+        for _ in range(2):  # two nights, minutes apart: both listings are high risk, read again after a day
+            result = run_scrapy("sitemap", {"sites": url}, db)
+            assert result.returncode == 0, result.stderr[-3000:]
+        hits = dict(server.hits)
+    assert (hits["/p/123"], hits["/products/olivo-leccino"], hits["/p/limone.html"]) == (1, 1, 1)
+    stored = listings(db)
+    assert (stored["OL-18"]["url"], stored["OL-18"]["page_url"]) == (f"{url}/products/olivo-leccino", f"{url}/p/123")
+    assert stored["LIM-1"]["page_url"] is None  # read at the address the sitemap gives
+    assert [stored[sku]["times_seen"] for sku in ("OL-18", "LIM-1")] == [2, 2]
+    counts = run_record(db, 2)["counts"]
+    assert (counts["item_page_not_due/sitemap"], counts["store/listings_unchanged"]) == (2, 2)

@@ -129,6 +129,49 @@ def test_each_mistake_is_one_error_naming_file_line_and_key(tmp_path: Path, chan
     assert "\n" not in message
 
 
+ETSY = """
+[watches.etsy-seeds]
+spider = "etsy"
+schedule = "0 4 * * *"
+arguments = { category = "seeds", lang = ["en"] }
+"""
+
+
+def test_a_watch_whose_spider_lacks_its_credential_is_skipped_and_the_others_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ETSY_API_KEY", raising=False)
+    watches = load_watches(write(tmp_path, GOOD + ETSY))
+    etsy = watches.get("etsy-seeds")
+    assert etsy.skipped is not None and etsy.skipped.startswith("Etsy search needs an Open API key: set ETSY_API_KEY")
+    assert [w.name for w in watches.enabled] == ["ebay-de-seeds", "aquatics"]  # the others still run
+    assert [w.name for w in watches.skipped] == ["etsy-seeds"]
+    assert watches.get("ebay-de-seeds").skipped is None
+    monkeypatch.setenv("ETSY_API_KEY", "etsy-keystring")
+    watches = load_watches(write(tmp_path, GOOD + ETSY))
+    assert watches.get("etsy-seeds").skipped is None
+    assert [w.name for w in watches.enabled] == ["ebay-de-seeds", "aquatics", "etsy-seeds"]
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (('category = "seeds"', 'categroy = "seeds"'),
+     "watches.toml:26: watches.etsy-seeds.arguments.categroy: spider 'etsy' does not take 'categroy'"),
+    (('lang = ["en"]', 'lang = ["xx"]'), "watches.toml:26: watches.etsy-seeds.arguments: no seeds keywords in xx"),
+    (('"0 4 * * *"', '"0 25 * * *"'), "watches.toml:25: watches.etsy-seeds.schedule: '0 25 * * *' is not a cron"),
+    (('schedule = "0 4 * * *"', 'schedule = "0 4 * * *"\npoliteness = { DOWNLOAD_DELAY = "2" }'),
+     "watches.toml:26: watches.etsy-seeds.politeness.DOWNLOAD_DELAY: must be a number, not text"),
+    (('schedule = "0 4 * * *"', 'schedule = "0 4 * * *"\nenable = true'),
+     "watches.toml:26: watches.etsy-seeds.enable: unknown key 'enable'"),
+])  # fmt: skip
+def test_a_watch_without_its_credential_still_fails_the_file_for_a_real_mistake(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: tuple[str, str], expected: str
+) -> None:
+    monkeypatch.delenv("ETSY_API_KEY", raising=False)
+    with pytest.raises(WatchError) as caught:
+        load_watches(write(tmp_path, GOOD + ETSY.replace(*change)))
+    assert expected in str(caught.value), str(caught.value)
+
+
 def test_a_missing_file_or_watch_is_named(tmp_path: Path) -> None:
     with pytest.raises(WatchError, match="watches file .*nowhere.toml does not exist"):
         load_watches(tmp_path / "nowhere.toml")

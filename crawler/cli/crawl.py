@@ -78,6 +78,8 @@ def crawl(spider: str, arguments: tuple[str, ...], db: Path | None, config_path:
     )
     [outcome] = run_crawls([CrawlJob(spider, args)], settings)
     click.echo(f"{spider}: run {outcome.run_id} ended ({outcome.reason}); {outcome.listings} listings stored")
+    if outcome.misses:
+        click.echo(f"{spider}: {outcome.misses}")
     if outcome.reason != "finished":
         sys.exit(1)
 

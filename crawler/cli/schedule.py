@@ -114,12 +114,17 @@ def schedule_list(config_path: str | None, watches_file: Path | None, db: Path |
     watches, place = _schedule_setup(config_path, watches_file, db)
     table = Table("watch", "spider", "schedule", "enabled", "last run started", "last status", "next run",
                   title=f"watches in {watches.path}")  # fmt: skip
-    for line in schedule_overview(watches, place):
+    lines = schedule_overview(watches, place)
+    for line in lines:
         next_run = line.next_run.strftime("%Y-%m-%d %H:%M %Z") if line.next_run else "-"
-        table.add_row(line.name, line.spider, line.schedule, "yes" if line.enabled else "no",
+        enabled = "skipped" if line.skipped and line.enabled else "yes" if line.enabled else "no"
+        table.add_row(line.name, line.spider, line.schedule, enabled,
                       (line.last_started or "-").replace("+00:00", "Z"), line.last_status or "-", next_run)  # fmt: skip
     console = Console(width=160)
     console.print(table)
+    for line in lines:
+        if line.skipped:
+            click.echo(f"{line.name}: cannot run on this machine, not scheduled: {line.skipped}")
     holder = scheduler_holder(place)
     console.print(f"scheduler: running ({holder})" if holder else "scheduler: not running")
 
@@ -144,5 +149,7 @@ def schedule_run_now(watch: str, config_path: str | None, watches_file: Path | N
         raise click.ClickException(outcome.message)
     click.echo(f"{watch}: run {outcome.run_id} {outcome.status}; {outcome.listings} listings stored"
                f" (log: {outcome.log_file})")
+    if outcome.misses:
+        click.echo(f"{watch}: {outcome.misses}")
     if not outcome.ok:
         sys.exit(1)

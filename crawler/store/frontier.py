@@ -71,3 +71,15 @@ def pending_count(store: Store, frontier: str) -> int:
             "SELECT count(*) FROM crawl_frontier WHERE frontier = ? AND state = 'pending'", (frontier,)
         ).fetchone()[0]
     )
+
+
+def frontier_watches(store: Store) -> list[str]:
+    """The watches that have frontier rows (pending or done), by name."""
+    rows = store.conn.execute("SELECT DISTINCT watch FROM crawl_frontier ORDER BY watch")  # idx_crawl_frontier_watch
+    return [name for (name,) in rows]
+
+
+def drop_watch_frontiers(store: Store, watch: str) -> int:
+    """Delete every frontier row of ``watch``; return how many (a watch gone from the watches file)."""
+    with store.transaction() as conn:
+        return conn.execute("DELETE FROM crawl_frontier WHERE watch = ?", (watch,)).rowcount

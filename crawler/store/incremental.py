@@ -3,12 +3,13 @@
 A *scope* is what one nightly crawl revisits: its watch (``crawl_runs.watch``)
 when a watch started it, else the spider with its arguments. A listing belongs
 to the scope that saw it last. When a run of a scope ends complete (status
-``finished``, no page errors, no bot wall, no refused write, at least one
-listing stored, not the resumption of a killed run that read only the pages
-left over), every active listing of that scope the run did not see has
-its ``missed_runs`` counter raised; at ``delist_after`` consecutive misses it
-gets ``delisted_at`` and a ``delisted`` history row. Seeing a listing again
-clears both (see :meth:`crawler.store.Store.save_listing`).
+``finished``, no page errors, no program error in the spider, no bot wall, no
+refused or lost write, at least one listing stored, not the resumption of a
+killed run that read only the pages left over), every active listing of that
+scope the run did not see has its ``missed_runs`` counter raised; at
+``delist_after`` consecutive misses it gets ``delisted_at`` and a ``delisted``
+history row. Seeing a listing again clears both (see
+:meth:`crawler.store.Store.save_listing`).
 
 Everything here is set-based SQL: a run over a million listings costs two
 statements, not a Python loop.
@@ -26,8 +27,17 @@ from crawler.store.rows import TRACKED_FIELDS, dumps
 DEFAULT_DELIST_AFTER = 3
 #: Arguments that change how a crawl behaves but not what it visits.
 _NOT_SCOPE = frozenset({"robots_override"})
-#: Counters that say a run did not see everything it should have.
-_INCOMPLETE_PREFIXES = ("page_error/", "blocked/", "drop_item/store_error")
+#: Counters that say a run did not see everything it should have, and what each means to an officer.
+#: ``spider_exceptions/`` is Scrapy's: a callback (a sitemap, a search page) raised, so the listings
+#: that page would have led to were never met. Its ``count`` key is the total of the per-exception keys.
+_INCOMPLETE: tuple[tuple[str, str], ...] = (
+    ("page_error/", "{n} page{s} could not be read"),
+    ("spider_exceptions/count", "{n} page{s} stopped on a program error in the spider (a bug, or a page it does"
+                                " not expect)"),
+    ("blocked/", "the site answered {n} time{s} with a bot wall"),
+    ("drop_item/store_error", "the database refused {n} write{s}"),
+    ("drop_item/pipeline_error", "{n} item{s} {were} lost to a program error while being classified or stored"),
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -65,17 +75,43 @@ def incomplete_reason(status: str, counts: dict[str, Any]) -> str | None:
 
     A half run must never delist anything: only a run that finished, read every
     page it fetched and stored at least one listing speaks for its whole scope.
+    The reason is written for an officer reading a run's summary: what went wrong,
+    in words, not counter names.
     """
     if status != "finished":
-        return f"the run ended {status}"
+        return f"the run did not finish (it ended {status})"
     if "frontier/resumed" in counts:  # a watch's crawl that took over the pages a killed run left
         return "the run resumed an interrupted one and read only the pages that one had not"
-    errors = sorted(k for k, v in counts.items() if k.startswith(_INCOMPLETE_PREFIXES) and v)
-    if errors:
-        return f"the run was incomplete ({', '.join(errors)})"
+    problems = [text.format(n=n, s="" if n == 1 else "s", were="was" if n == 1 else "were")
+                for prefix, text in _INCOMPLETE if (n := _total(counts, prefix))]  # fmt: skip
+    if problems:
+        return (f"not every page was read ({'; '.join(problems)}), so listings on the pages not read may simply"
+                " not have been seen")
     if not any(counts.get(f"store/listings_{c}") for c in ("new", "changed", "unchanged", "relisted")):
         return "the run stored no listing (an empty result is more likely a broken page than an empty shop)"
     return None
+
+
+def _total(counts: dict[str, Any], prefix: str) -> int:
+    """The sum of the counters under ``prefix`` (``prefix`` itself when it names one counter)."""
+    if not prefix.endswith("/"):
+        return int(counts.get(prefix) or 0)
+    return sum(int(v) for k, v in counts.items() if k.startswith(prefix) and isinstance(v, (int, float)))
+
+
+def misses_summary(status: str, counts: dict[str, Any]) -> str:
+    """What the end of a run did about the listings it did not see, in one sentence for its summary.
+
+    Read back from the run's status and stored counts, so the crawl's own output,
+    ``schedule run-now`` and the scheduler's log all say the same.
+    """
+    if "store/listings_missed" in counts:
+        missed, delisted = counts["store/listings_missed"], counts.get("store/listings_delisted", 0)
+        return f"{missed} listings of its scope not seen this time, {delisted} of them now delisted"
+    reason = incomplete_reason(status, counts)
+    if reason is None:  # complete, yet misses not counted: a run outside the pipeline (a test, a tool)
+        return "listings not seen were not counted missing"
+    return f"listings not seen were not counted missing, because {reason}"
 
 
 def record_misses(

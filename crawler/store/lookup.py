@@ -48,18 +48,22 @@ class ListingLookup:
     def known_at_urls(self, marketplace: str, urls: list[str]) -> dict[str, list[KnownListing]]:
         """The active (not delisted) stored listings of ``marketplace`` at ``urls``, by URL.
 
-        A shop's page may show several products, hence a list. A delisted listing is
-        left out: a page that names it again must be read, so that it is relisted.
+        A listing is at a URL when that is its own (``url``) or the one its page was
+        last read through (``page_url``: a sitemap entry that redirects to the
+        product's final address). A shop's page may show several products, hence a
+        list. A delisted listing is left out: a page that names it again must be read,
+        so that it is relisted.
         """
-        rows = self._select(
-            "SELECT url, listing_id, risk, item_page_at, seller_key FROM listings"
-            " WHERE marketplace = ? AND url IN ({}) AND delisted_at IS NULL",
-            marketplace, urls,
-        )  # fmt: skip
-        found: dict[str, list[KnownListing]] = {}
-        for url, *known in rows:
-            found.setdefault(url, []).append(KnownListing(*known))
-        return found
+        found: dict[str, dict[str, KnownListing]] = {}
+        for column in ("url", "page_url"):  # two index searches (idx_listings_url, idx_listings_page_url)
+            rows = self._select(
+                f"SELECT {column}, listing_id, risk, item_page_at, seller_key FROM listings"
+                f" WHERE marketplace = ? AND {column} IN ({{}}) AND delisted_at IS NULL",
+                marketplace, urls,
+            )  # fmt: skip
+            for url, *known in rows:
+                found.setdefault(url, {})[known[0]] = KnownListing(*known)
+        return {url: list(by_id.values()) for url, by_id in found.items()}
 
     def _select(self, sql: str, marketplace: str, keys: list[str]) -> list[tuple[Any, ...]]:
         """``sql`` (whose ``{}`` takes the placeholders of a chunk of ``keys``) over all of ``keys``."""

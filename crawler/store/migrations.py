@@ -546,6 +546,20 @@ def m010_listings_by_url(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_listings_url ON listings (marketplace, url)")
 
 
+def m011_listing_page_url(db: sqlite_utils.Database) -> None:
+    """The address a crawl asked for to read a listing's page, where the listing's own URL is another.
+
+    A sitemap names a product page by the address the shop lists, which may redirect
+    to the page's final address (or name a page of several products, each with its own
+    URL); the listing keeps the final one in ``url``. Without the address asked for,
+    the sitemap spider's look-up (:meth:`crawler.store.lookup.ListingLookup.known_at_urls`)
+    never recognises such a page and fetches it every night. NULL when the two are the
+    same, so the index (partial) holds only the listings that need it.
+    """
+    db.execute("ALTER TABLE listings ADD COLUMN page_url TEXT")
+    db.execute("CREATE INDEX idx_listings_page_url ON listings (marketplace, page_url) WHERE page_url IS NOT NULL")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core_tables", m001_core_tables),
     ("002_listing_search", m002_listing_search),
@@ -557,6 +571,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("008_review_app", m008_review_app),
     ("009_delisted_listings", m009_delisted_listings),
     ("010_listings_by_url", m010_listings_by_url),
+    ("011_listing_page_url", m011_listing_page_url),
 ]
 
 

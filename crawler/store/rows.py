@@ -45,6 +45,7 @@ LISTING_COLUMNS: tuple[str, ...] = (
     "search_query",
     "language",
     "platform",
+    "page_url",
 )
 JSON_COLUMNS = frozenset({"category_path", "image_urls", "ships_to"})
 
