@@ -12,10 +12,11 @@ from typing import Any
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, url_for
 
 from classifiers.types import CATEGORIES, RISK_LEVELS
+from crawler.exports import ExportError
 from crawler.review.app import capture_worker, store
 from crawler.review.dashboard import cached
 from crawler.review.decisions import CONFIRM, CONFIRM_REASONS, DECISIONS, DecisionError, check_decision, decide_bulk
-from crawler.review.exports import applied_filters, export_errors, export_formats, export_suffix, write_queue_export
+from crawler.review.exports import applied_filters, export_formats, export_suffix, write_queue_export
 from crawler.review.queue import (
     BULK_LIMIT,
     LISTED,
@@ -133,7 +134,7 @@ def bulk() -> Any:
 
 @blueprint.route("/export")
 def export() -> Any:
-    """Download the export of the queue's filters in the chosen format."""
+    """Download the export of exactly the queue's listings in the chosen format."""
     filters = _filters()
     fmt = request.args.get("format", "")
     if fmt not in {f for f, _ in export_formats()}:
@@ -143,7 +144,7 @@ def export() -> Any:
         path = write_queue_export(store(), fmt, filters, folder)
         response = send_file(path, as_attachment=True,
                              download_name=f"phytowatch-{time.strftime('%Y%m%d-%H%M%S')}.{export_suffix(fmt)}")
-    except export_errors() as exc:
+    except ExportError as exc:
         shutil.rmtree(folder, ignore_errors=True)
         abort(400, f"The export refused the filter: {exc}")
     except BaseException:
