@@ -49,6 +49,7 @@ def serve(host: str, port: int, db: Path | None, config_path: str | None, insecu
         allow_private_images=allow_private_images,
         trusted_proxies=trusted_proxies,
         contact=config.contact,
+        pseudonym_key_file=config.pseudonym_key_file,
     )
     app = create_app(review)
     with Store(database) as store:

@@ -42,6 +42,9 @@ class ReviewSettings:
     #: Reverse proxies in front of the app whose X-Forwarded-For is trusted (for the sign-in throttle).
     trusted_proxies: int = 0
     contact: str = Config.contact
+    #: ``pseudonym_key_file`` of phytowatch.toml: the key of pseudonymised exports, found as the CLI finds it
+    #: (``$PHYTOWATCH_PSEUDONYM_KEY_FILE`` first). Read when an export asks for it, never shown.
+    pseudonym_key_file: str | None = None
 
     @property
     def state(self) -> Path:
