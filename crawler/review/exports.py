@@ -39,6 +39,7 @@ def export_formats() -> list[tuple[str, str]]:
 
 
 def export_suffix(fmt: str) -> str:
+    """The downloaded file's extension: the package is a zip, whatever the format's name."""
     return "zip" if fmt == RPPO else fmt
 
 
