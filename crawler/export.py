@@ -7,7 +7,9 @@ the review app's export button both call these functions:
 * :func:`write_rppo_package` writes the zip an NPPO sends its RPPO (listings,
   traders, decisions, a JSON copy, a README of every field, checksums).
 
-Both take :class:`ExportFilters` and, to pseudonymise, the NPPO's key. Both
+Both take :class:`ExportFilters` (or the review queue's own filters, so that
+its export button holds exactly what the queue shows) and, to pseudonymise, the
+NPPO's key. Both
 write atomically: a failure leaves any earlier file at the path untouched.
 The format is described in docs/export-format.md.
 """
@@ -23,7 +25,7 @@ from typing import Any, Literal, TextIO
 from crawler import __version__
 from crawler.exports import ExportError
 from crawler.exports.fields import FORMAT_VERSION, LISTING_FIELDS
-from crawler.exports.filters import DECISION_FILTERS, LISTED_FILTERS, ExportFilters
+from crawler.exports.filters import DECISION_FILTERS, LISTED_FILTERS, ExportFilters, ListingFilter
 from crawler.exports.hs_codes import load_hs_mapping
 from crawler.exports.known_sellers import KnownSellers
 from crawler.exports.package import write_package
@@ -43,6 +45,7 @@ __all__ = [
     "ExportError",
     "ExportFilters",
     "ExportResult",
+    "ListingFilter",
     "create_key_file",
     "export",
     "key_file_to_use",
@@ -71,7 +74,7 @@ def write_export(
     store: Store,
     fmt: ExportFormat | str,
     path: str | Path,
-    filters: ExportFilters = ExportFilters(),
+    filters: ListingFilter = ExportFilters(),
     pseudonymise_key: bytes | None = None,
 ) -> Path:
     """Write the listings ``filters`` select to ``path`` as ``fmt`` (csv, json, jsonl or xlsx); return the path.
@@ -86,7 +89,7 @@ def write_export(
 def write_rppo_package(
     store: Store,
     path: str | Path,
-    filters: ExportFilters = ExportFilters(),
+    filters: ListingFilter = ExportFilters(),
     pseudonymise_key: bytes | None = None,
     include_evidence: bool = False,
     *,
@@ -107,7 +110,7 @@ def export(
     store: Store,
     fmt: str,
     path: str | Path,
-    filters: ExportFilters = ExportFilters(),
+    filters: ListingFilter = ExportFilters(),
     pseudonymise_key: bytes | None = None,
     *,
     include_evidence: bool = False,
@@ -128,7 +131,7 @@ def export(
     if pseudonymise_key is not None:
         pseudonyms = Pseudonymiser(pseudonymise_key, KnownSellers.from_store(store))
     makers = RecordMaker(load_hs_mapping(), pseudonyms)
-    described = _described(filters, pseudonyms)
+    described = _described(store, filters, pseudonyms)
     target = Path(path)
     result = ExportResult(target)
     with atomic_output(target) as out:
@@ -150,11 +153,24 @@ def export(
     return result
 
 
-def _described(filters: ExportFilters, pseudonyms: Pseudonymiser | None) -> dict[str, Any]:
-    """The filters for the manifest; a watch's name may name a seller, so it is pseudonymised too."""
+def _described(store: Store, filters: ListingFilter, pseudonyms: Pseudonymiser | None) -> dict[str, Any]:
+    """The filters for the manifest; in a pseudonymised export, whatever may name a seller is pseudonymised too.
+
+    A watch can be named after a seller; a queue's search words can be a seller's
+    name or address; an independent shop is its own marketplace.
+    """
     described = filters.describe()
-    if pseudonyms is not None and described["watch"]:
+    if pseudonyms is None:
+        return described
+    if described.get("watch"):
         described["watch"] = pseudonyms.token("watch", described["watch"])
+    if described.get("search"):
+        described["search"] = pseudonyms.scrub(described["search"])
+    marketplace = described.get("marketplace")
+    if marketplace and store.conn.execute(
+        "SELECT 1 FROM traders WHERE marketplace = ? AND seller_key = ?", (marketplace, marketplace)
+    ).fetchone():
+        described["marketplace"] = pseudonyms.seller(marketplace, marketplace)
     return described
 
 

@@ -11,7 +11,8 @@ entity* groups the traders the evidence says are one business (see
   same country; never a name alone across countries.
 
 Every link is stored with its evidence; an officer can undo one
-(:func:`unlink`), which keeps the two traders apart in every later refresh.
+(:func:`crawler.trader_links.unlink`), which keeps the two traders apart in every
+later refresh, and take that back (:func:`crawler.trader_links.relink`).
 :func:`refresh_traders` brings identifiers, links and entity figures up to
 date; :func:`list_traders` is the outreach list of ``phytowatch traders``.
 """
@@ -31,7 +32,6 @@ from typing import Any, Iterable
 
 from classifiers.types import CATEGORIES, RISK_LEVELS, risk_rank
 from crawler.identifiers import find_identifiers, registrable_domain, url_domain
-from crawler.items import utc_now
 from crawler.names import MAX_SHARED, NAME_SIMILARITY, name_links, normalise_name
 from crawler.store import Store
 from crawler.store import traders as db
@@ -357,34 +357,6 @@ def _entity_rows(
             "refreshed_at": stamp,
         })  # fmt: skip
     return rows
-
-
-# -- officers' use -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Unlinked:
-    unlink_id: int
-    link: dict[str, Any]
-    report: RefreshReport
-
-
-class LinkError(ValueError):
-    """An unlink that cannot be done; the message is meant for an officer."""
-
-
-def unlink(store: Store, link_id: int, by: str, reason: str) -> Unlinked:
-    """Undo a link (recorded, append-only) and regroup: the two traders stay apart from now on."""
-    if not by.strip() or len(reason.strip()) < 5:
-        raise LinkError("an unlink needs the officer's name (--by) and a reason in words (--reason)")
-    link = db.get_link(store, link_id)
-    if link is None:
-        raise LinkError(f"there is no trader link {link_id}")
-    if link["unlinked_by"]:
-        raise LinkError(f"link {link_id} was already undone by {link['unlinked_by']} on {link['unlinked_at']}")
-    with store.transaction() as conn:
-        unlink_id = db.record_unlink(conn, link, by.strip(), reason.strip(), utc_now())
-    return Unlinked(unlink_id, link, refresh_traders(store))
 
 
 def list_traders(

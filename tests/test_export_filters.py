@@ -39,6 +39,10 @@ def selected(database: Path, tmp_path: Path, **filters: object) -> list[str]:
         ({"since": "2026-11-02", "until": "2026-11-03"}, {TULIP_SHOP, EBAY_TULIPS, DATURA}),
         ({"until": "2026-11-02T01:00:00"}, {TULIP_SHOP, ETSY_SEEDS, BEADS}),
         ({"since": "2026-11-05T04:00:00+02:00"}, {TULIP_SHOP, HYACINTH, ORANGES}),
+        # first seen in the range, as the review queue reads dates: the tulip (found 1 November) is not new
+        ({"since": "2026-11-05", "dates": "first_seen"}, {HYACINTH, ORANGES}),
+        ({"since": "2026-11-02", "until": "2026-11-03", "dates": "first_seen"}, {EBAY_TULIPS, DATURA}),
+        ({"until": "2026-11-01", "dates": "first_seen"}, {TULIP_SHOP, ETSY_SEEDS, BEADS}),
         ({"categories": ["seeds"]}, {ETSY_SEEDS, DATURA}),
         ({"categories": ("seeds", "bulbs_tubers")}, {ETSY_SEEDS, DATURA, EBAY_TULIPS, TULIP_SHOP}),
         ({"categories": "wood_bark"}, set()),
@@ -80,6 +84,7 @@ def test_filter_values_are_parameters_never_sql(database: Path, tmp_path: Path) 
             ExportFilters(decision="confirm' OR 'a'='a"),
             ExportFilters(since="2026-11-01' OR 1=1 --"),
             ExportFilters(listed="delisted' OR 1=1 --"),
+            ExportFilters(since="2026-11-01", dates="last_seen' OR 1=1 --"),  # type: ignore[arg-type]
         ):
             with pytest.raises(ExportError):
                 write_export(store, "csv", tmp_path / "x.csv", hostile)
@@ -114,6 +119,7 @@ def one_line_error(result) -> str:  # type: ignore[no-untyped-def]
          "Error: no crawl run of watch 'nightly' in this database (watches with runs: de-marketplaces, nl-bulbs)"),
         (["--min-risk", "extreme"], "Error: Invalid value for '--min-risk'"),
         (["--listed", "gone"], "Error: Invalid value for '--listed'"),
+        (["--dates", "last-seen"], "Error: Invalid value for '--dates'"),
         (["--format", "pdf"], "Error: Invalid value for '--format'"),
         (["--include-evidence"], "Error: evidence can only be included in an RPPO package (format rppo)"),
     ],
@@ -151,8 +157,10 @@ def test_filters_as_the_manifest_states_them() -> None:
     described = ExportFilters(since="2026-11-01", categories="Seeds", min_risk="none", decision="",
                               country="Netherlands", watch=" nl-bulbs ").describe()  # fmt: skip
     assert described == {"since": "2026-11-01", "until": None, "categories": ["seeds"], "min_risk": None,
-                         "decision": None, "country": "NL", "watch": "nl-bulbs", "listed": None}  # fmt: skip
+                         "decision": None, "country": "NL", "watch": "nl-bulbs", "listed": None,
+                         "dates": "on_offer"}  # fmt: skip
     assert ExportFilters(listed=" Delisted ").describe()["listed"] == "delisted"
+    assert ExportFilters(listed=" Delisted ").describe()["dates"] is None  # no date range, nothing to read
 
 
 @pytest.fixture()

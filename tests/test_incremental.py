@@ -212,3 +212,21 @@ def test_exports_and_stats_say_how_often_a_listing_was_seen_and_whether_it_is_de
     assert (rows["1"]["times_seen"], rows["1"]["delisted_at"]) == (2, None)
     assert rows["2"]["times_seen"] == 1 and rows["2"]["delisted_at"] is not None
     assert (store_stats(store).listings, store_stats(store).delisted) == (2, 1)
+
+
+def test_a_failure_while_counting_misses_leaves_nothing_half_counted(store: Store) -> None:
+    """The misses are counted by one UPDATE OR FAIL (no statement journal): a failure midway still undoes it all."""
+    night(store, [1, 2, 3, 4], day=1)
+    row_of_3 = state(store, 3)["id"]
+    store.conn.execute(f"CREATE TEMP TRIGGER fail_on_3 BEFORE UPDATE OF missed_runs ON main.listings"
+                       f" WHEN old.id = {row_of_3} BEGIN SELECT RAISE(FAIL, 'disk on fire'); END")  # fmt: skip
+    run = store.start_run("shopify", {"stores": "bulbs.example"})
+    store.save_listing(listing(1, 2), run_id=run, classification=VERDICT)
+    with pytest.raises(sqlite3.IntegrityError, match="disk on fire"):
+        store.finish_run(run, "finished", COMPLETE, delist_after=1)
+    assert [state(store, n)["missed_runs"] for n in (2, 3, 4)] == [0, 0, 0]  # 2 was counted before 3 failed
+    assert [state(store, n)["delisted_at"] for n in (2, 3, 4)] == [None, None, None]
+    assert changes(store, 2) == ["new"] and store.get_run(run)["status"] == "running"  # type: ignore[index]
+    store.conn.execute("DROP TRIGGER fail_on_3")
+    store.finish_run(run, "finished", COMPLETE, delist_after=1)  # the store is usable: the same end now succeeds
+    assert [state(store, n)["delisted_at"] is not None for n in (1, 2, 3, 4)] == [False, True, True, True]

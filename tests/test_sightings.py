@@ -64,9 +64,11 @@ def nights(store: Store) -> list[tuple[str, int, str, list[str]]]:
     run = store.start_run(**watch)  # type: ignore[arg-type]
     with store.batch():
         save(run, listing(8, 3))  # back before the limit: its miss counter cleared
-        save(run, listing(9, 3, category_path=[]))  # its category path emptied (a list is never "lacking")
+        save(run, listing(9, 3, category_path=[]))  # a card without breadcrumbs: the stored path is kept
         save(run, listing(3, 3), None)  # no verdict: the stored one is kept
         save(run, listing(2, 3, price=4.5))
+        save(run, listing(7, 3, image_urls=["https://bulbs.example/7.jpg"], ships_to=["NL", "BE"]),
+             {**VERDICT, "model_version": "rules-test-2"})  # lists no officer follows: no history row
     store.finish_run(run, "finished", {"store/listings_unchanged": 4}, delist_after=2)  # 10 is delisted
 
     run = store.start_run(**watch)  # type: ignore[arg-type]
@@ -74,6 +76,7 @@ def nights(store: Store) -> list[tuple[str, int, str, list[str]]]:
         save(run, listing(1, 4))  # missed once
         save(run, listing(10, 4))  # relisted, with a history row, amid unchanged listings
         save(run, listing(2, 4, price=4.5))
+        save(run, listing(7, 4), {**VERDICT, "model_version": "rules-test-2"})  # a card: empty lists erase nothing
     store.finish_run(run, "finished", {"store/listings_unchanged": 3})
 
     run = store.start_run("sitemap", {"sites": "bulbs.example"})  # another scope
@@ -115,14 +118,18 @@ def test_the_fast_path_leaves_the_store_as_the_full_path_does(tmp_path: Path, mo
     monkeypatch.setattr(sightings, "record_sighting", counted)
     with Store(tmp_path / "fast.db") as fast:
         said_fast, fast_contents = nights(fast), contents(fast)
+        lists = {r[0]: r[1:] for r in fast.conn.execute(
+            "SELECT listing_id, category_path, image_urls, ships_to FROM listings WHERE listing_id IN ('7', '9')")}
     monkeypatch.setattr(sightings, "record_sighting", lambda *args: None)  # every listing the full way
     with Store(tmp_path / "full.db") as full:
         said_full, full_contents = nights(full), contents(full)
     assert said_fast == said_full
     assert fast_contents == full_contents
     # seen again as it was, in the same scope (a move to another scope, a relisting, any change take the full path)
-    assert calls == [("1", "01"), ("1", "02"), ("3", "02"), ("6", "02"), ("8", "03"), ("3", "03"), ("2", "03"),
-                     ("1", "04"), ("2", "04"), ("2", "06"), ("2", "06")]  # fmt: skip
+    assert calls == [("1", "01"), ("1", "02"), ("3", "02"), ("6", "02"), ("8", "03"), ("9", "03"), ("3", "03"),
+                     ("2", "03"), ("1", "04"), ("2", "04"), ("7", "04"), ("2", "06"), ("2", "06")]  # fmt: skip
+    assert lists == {"7": ('["Bulbs"]', '["https://bulbs.example/7.jpg"]', '["NL","BE"]'),
+                     "9": ('["Bulbs"]', "[]", "[]")}  # fmt: skip
     changes = {(name, change) for name, _, change, _ in said_fast}
     assert {("10", "relisted"), ("2", "changed"), ("11", "new"), ("1", "unchanged")} <= changes
 

@@ -13,7 +13,8 @@ import pytest
 from crawler.items import Listing, Trader
 from crawler.names import NAME_SIMILARITY, name_links, normalise_name
 from crawler.store import Store
-from crawler.traders import LinkError, list_traders, needs_refresh, refresh_traders, risk_score, unlink
+from crawler.trader_links import LinkError, link_trail, links_held_apart, relink, unlink
+from crawler.traders import list_traders, needs_refresh, refresh_traders, risk_score
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)
 SEEN = "2026-11-19T02:00:00+00:00"
@@ -163,6 +164,40 @@ def test_an_officers_unlink_is_recorded_and_respected(linked: tuple[Store, dict[
         unlink(store, 999, "someone", "no such link")
     with pytest.raises(LinkError, match="officer's name"):
         unlink(store, domain["id"], " ", "why")
+
+
+def test_an_officers_relink_takes_the_unlink_back_and_both_stay_on_record(
+    linked: tuple[Store, dict[str, int]],
+) -> None:
+    store, ids = linked
+    shop, ebay = ids["tulpen-shop.nl"], ids["bulbs4u"]
+    [domain] = [r for r in link_rows(store) if r["kind"] == "domain" and r["trader_b"] == ebay]
+    with pytest.raises(LinkError, match="is not undone"):
+        relink(store, domain["id"], "J. de Vries", "nothing to take back")
+    undone = unlink(store, domain["id"], "J. de Vries", "webshop quoted by a reseller")
+    assert entity(store, ebay) == ebay and [r["id"] for r in links_held_apart(store)] == [domain["id"]]
+    done = relink(store, domain["id"], "A. Janssen", "the reseller is the shop's own eBay account")
+    assert done.link["unlink_id"] == undone.unlink_id and done.report.links_held_apart == 0
+    assert entity(store, ebay) == shop and links_held_apart(store) == []
+    assert entity(store, ebay) == shop and refresh_traders(store, now=NOW, rescan=True).links_held_apart == 0
+    [nl] = [r for r in list_traders(store, "NL", details=True) if r["id"] == shop]
+    assert domain["id"] in {link["id"] for link in nl["links"]}  # the link is shown as joining them again
+    with pytest.raises(LinkError, match="is not undone"):
+        relink(store, domain["id"], "A. Janssen", "twice over")
+    again = unlink(store, domain["id"], "J. de Vries", "checked again: two businesses after all")
+    assert entity(store, ebay) == ebay and again.unlink_id != undone.unlink_id
+    trail = [(r["decision"], r["officer"]) for r in link_trail(store, domain["id"])]
+    assert trail == [("unlink", "J. de Vries"), ("relink", "A. Janssen"), ("unlink", "J. de Vries")]
+    record = store.conn.execute("SELECT unlink_id, link_id, relinked_by, reason FROM trader_relinks").fetchall()
+    assert record == [(undone.unlink_id, domain["id"], "A. Janssen", "the reseller is the shop's own eBay account")]
+    for statement in ("DELETE FROM trader_relinks", "UPDATE trader_relinks SET reason = 'x'"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            store.conn.execute(statement)
+        store.conn.rollback()
+    with pytest.raises(LinkError, match="no trader link 999"):
+        relink(store, 999, "someone", "no such link")
+    with pytest.raises(LinkError, match="officer's name"):
+        relink(store, domain["id"], "someone", "why")
 
 
 def test_refresh_is_incremental_and_knows_when_it_is_due(store: Store) -> None:

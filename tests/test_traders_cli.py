@@ -84,10 +84,32 @@ def test_unlink_from_the_command_line(db: Path) -> None:
     assert "already undone" in one_line_error(again)
 
 
+def test_relink_and_unlinked_from_the_command_line(db: Path) -> None:
+    rows = json.loads(run("traders", "--db", str(db), "--country", "NL", "--format", "json").output)
+    [domain] = [link for link in rows[0]["links"] if link["kind"] == "domain"]
+    assert "none" in run("traders", "unlinked", "--db", str(db)).output
+    run("traders", "unlink", str(domain["id"]), "--db", str(db), "--by", "J. de Vries", "--reason", "<b>reseller</b>")
+    table = run("traders", "unlinked", "--db", str(db))
+    assert table.exit_code == 0 and "J. de Vries" in table.output and "<b>reseller</b>" in table.output
+    [held] = json.loads(run("traders", "unlinked", "--db", str(db), "--format", "json").output)
+    assert (held["id"], held["unlinked_by"], held["unlink_reason"]) == (domain["id"], "J. de Vries", "<b>reseller</b>")
+    result = run("traders", "relink", str(domain["id"]), "--db", str(db), "--by", "A. Janssen",
+                 "--reason", "the shop's own eBay account")
+    assert result.exit_code == 0, result.output
+    assert f"link {domain['id']} (domain tulpen-shop.nl)" in result.output and "counts again" in result.output
+    assert f"unlink {held['unlink_id']} by J. de Vries taken back" in result.output
+    after = json.loads(run("traders", "--db", str(db), "--country", "NL", "--format", "json").output)
+    assert "bulbs4u" in {m["seller_key"] for m in after[0]["members"]}
+    assert json.loads(run("traders", "unlinked", "--db", str(db), "--format", "json").output) == []
+    again = run("traders", "relink", str(domain["id"]), "--db", str(db), "--by", "x", "--reason", "again please")
+    assert "is not undone" in one_line_error(again)
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["traders"], "no country: pass --country"),
     (["traders", "--country", "Atlantis"], "is not a country"),
     (["traders", "unlink", "999", "--by", "x", "--reason", "no such link"], "there is no trader link 999"),
+    (["traders", "relink", "999", "--by", "x", "--reason", "no such link"], "there is no trader link 999"),
     (["traders", "--country", "NL", "--format", "pdf"], "Invalid value for '--format'"),
 ])  # fmt: skip
 def test_errors_are_one_clear_line(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -129,6 +151,7 @@ def test_shops_linked_by_an_address_quoted_in_a_listing_crawled_from_the_demo_se
 
 def test_every_traders_command_has_help_with_an_example() -> None:
     assert "traders" in run("--help").output
-    for command in (["traders"], ["traders", "link"], ["traders", "unlink"], ["demo"]):
+    for command in (["traders"], ["traders", "link"], ["traders", "unlink"], ["traders", "relink"],
+                    ["traders", "unlinked"], ["demo"]):
         assert "Example: phytowatch" in run(*command, "--help").output
     assert "--days" in run("demo", "--help").output

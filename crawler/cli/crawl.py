@@ -21,26 +21,50 @@ from crawler.config import load_config
               help="Let the marketplace change over this many days, one night's crawl each, and show what changed.")
 @click.option("--delist-after", type=click.IntRange(0), default=1, show_default=True,
               help="With --days: missed nights before a listing is delisted (nightly crawls default to 3).")
+@click.option("--serve", is_flag=True,
+              help="Then keep the marketplace up and run the review app over the demo's database on 127.0.0.1, "
+                   "with evidence captures allowed to reach the marketplace, until Ctrl-C.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="With --serve: the review app's port.")
 @_officer_errors
-def demo(db: Path | None, export_dir: Path, days: int | None, delist_after: int) -> None:
+def demo(db: Path | None, export_dir: Path, days: int | None, delist_after: int, serve: bool, port: int) -> None:
     """Crawl the bundled demo marketplace on 127.0.0.1, classify, store, summarise and export.
 
     With --days, listings appear, change price, sell out, disappear and come back from
-    one day to the next, and each day's crawl shows what phytowatch noticed.
+    one day to the next, and each day's crawl shows what phytowatch noticed. With
+    --serve, review the result in the browser: confirm a listing and its page is
+    captured as evidence from the marketplace, which stays up.
 
     Example: phytowatch demo --db demo.db --export-dir exports/
 
     Example: phytowatch demo --days 3 --db days.db
+
+    Example: phytowatch demo --db demo.db --serve --port 8000
     """
-    from crawler.demo.run import print_days, print_report, run_days, run_demo
+    from crawler.demo.run import DayReport, DemoReport, print_days, print_report, run_days, run_demo
 
     console = Console()
-    if days is None:
-        report = run_demo(_database(db), export_dir, console=console)
-    else:
-        reports, report = run_days(_database(db), export_dir, days, console, delist_after=delist_after)
+    database = _database(db)
+
+    def review(report: DemoReport) -> None:
+        print_report(report, console)
+        from crawler.demo.review import serve_demo_review
+
+        serve_demo_review(database, port, say=lambda text: console.print(text, markup=False, highlight=False))
+
+    def review_days(reports: list[DayReport], report: DemoReport) -> None:
         print_days(reports, console)
-    print_report(report, console)
+        review(report)
+
+    if days is None:
+        report = run_demo(database, export_dir, console=console, keep_serving=review if serve else None)
+    else:
+        reports, report = run_days(database, export_dir, days, console, delist_after=delist_after,
+                                   keep_serving=review_days if serve else None)  # fmt: skip
+        if not serve:
+            print_days(reports, console)
+    if not serve:
+        print_report(report, console)
 
 
 def _pairs(pairs: tuple[str, ...], what: str, form: str) -> dict[str, str]:

@@ -17,8 +17,15 @@ EXPORT_FORMATS = ("csv", "json", "jsonl", "xlsx", "rppo")
               help="csv, json, jsonl or xlsx: the listings; rppo: the RPPO package (a zip with listings, traders, "
                    "decisions, a JSON copy, a README of every field and SHA-256 checksums).")
 @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="File to write.")
-@click.option("--since", metavar="DATE", help="Keep listings seen on or after this date (YYYY-MM-DD).")
-@click.option("--until", metavar="DATE", help="Keep listings first seen on or before this date (YYYY-MM-DD).")
+@click.option("--since", metavar="DATE",
+              help="Start of the date range (YYYY-MM-DD, or a UTC time 2026-11-01T02:00): by default, keep listings "
+                   "still on offer on or after it (last seen on or after it). See --dates.")
+@click.option("--until", metavar="DATE",
+              help="End of the date range, the whole day included: keep listings already on offer on or before it "
+                   "(first seen on or before it). See --dates.")
+@click.option("--dates", type=click.Choice(("on-offer", "first-seen")), default="on-offer", show_default=True,
+              help="How --since and --until select: on-offer keeps listings on offer at some time in the range; "
+                   "first-seen keeps listings first seen in it (found then), as the review queue's date filter does.")
 @click.option("--category", "categories", multiple=True, metavar="CATEGORY",
               help="Keep listings of this commodity category (repeatable), e.g. seeds, bulbs_tubers.")
 @click.option("--min-risk", type=click.Choice(RISKS), default="none", show_default=True,
@@ -41,14 +48,15 @@ EXPORT_FORMATS = ("csv", "json", "jsonl", "xlsx", "rppo")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="phytowatch.toml to use.")
 @_db_option
 @_officer_errors
-def export(fmt: str, output: Path, since: str | None, until: str | None, categories: tuple[str, ...],
+def export(fmt: str, output: Path, since: str | None, until: str | None, dates: str, categories: tuple[str, ...],
            min_risk: str, decision: str | None, country: str | None, watch: str | None, listed: str | None,
            pseudonymise: bool, key_file: Path | None, include_evidence: bool, evidence_dir: Path | None,
            config_path: str | None, db: Path | None) -> None:
     """Export stored listings with their trader, verdict and codes, riskiest first; or an RPPO package.
 
     Filters combine: --since 2026-11-01 --until 2026-11-30 --category seeds --country NL keeps the
-    seed listings from Dutch traders (or shipped from the Netherlands) on offer in November.
+    seed listings from Dutch traders (or shipped from the Netherlands) on offer at some time in
+    November; with --dates first-seen, only those first found in November.
 
     \b
     Example: phytowatch export --format rppo --output rppo-2026-11.zip --min-risk high --since 2026-11-01 --pseudonymise
@@ -59,7 +67,8 @@ def export(fmt: str, output: Path, since: str | None, until: str | None, categor
 
     try:
         filters = ExportFilters(since=since, until=until, categories=categories, min_risk=min_risk,
-                                decision=decision, country=country, watch=watch, listed=listed)  # fmt: skip
+                                decision=decision, country=country, watch=watch, listed=listed,
+                                dates="first_seen" if dates == "first-seen" else "on_offer")  # fmt: skip
         filters.selection()  # a wrong filter is reported before anything is opened
         config = load_config(config_path)
         if key_file is not None and not pseudonymise:

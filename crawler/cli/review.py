@@ -23,10 +23,13 @@ from crawler.config import load_config
               help="Reverse proxies in front of the app whose X-Forwarded-For to trust (sign-in throttle).")
 @click.option("--allow-private-images", is_flag=True,
               help="Fetch listing images from private and loopback addresses too (the demo marketplace).")
+@click.option("--allow-private-addresses", is_flag=True,
+              help="Let evidence captures fetch listing pages from private and loopback addresses too (a test "
+                   "marketplace, an intranet). 'phytowatch demo --serve' does this for its own marketplace.")
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
 @_officer_errors
 def serve(host: str, port: int, db: Path | None, config_path: str | None, insecure_cookies: bool,
-          trusted_proxies: int, allow_private_images: bool, threads: int) -> None:
+          trusted_proxies: int, allow_private_images: bool, allow_private_addresses: bool, threads: int) -> None:
     """Run the review web app (queue, listings, traders, decisions, dashboard) until Ctrl-C.
 
     Sign in with an account made by 'phytowatch users add'.
@@ -47,8 +50,10 @@ def serve(host: str, port: int, db: Path | None, config_path: str | None, insecu
         state_dir=Path(config.state_dir) if config.state_dir else None,
         evidence_dir=Path(evidence) if (evidence := getattr(config, "evidence_dir", None)) else None,
         allow_private_images=allow_private_images,
+        allow_private_addresses=allow_private_addresses,
         trusted_proxies=trusted_proxies,
         contact=config.contact,
+        pseudonym_key_file=config.pseudonym_key_file,
     )
     app = create_app(review)
     with Store(database) as store:

@@ -1,4 +1,4 @@
-"""``phytowatch traders`` (and link, unlink): the outreach list of traders in a country."""
+"""``phytowatch traders`` (and link, unlink, relink, unlinked): the outreach list of traders in a country."""
 
 from __future__ import annotations
 
@@ -111,11 +111,12 @@ def traders_unlink(link_id: int, officer: str, reason: str, db: Path | None) -> 
     """Undo a link between two traders: they stay apart from now on, whatever the evidence.
 
     Link ids are in `phytowatch traders --format json` (each entity's "links").
+    'phytowatch traders relink LINK_ID' takes an unlink back.
 
     Example: phytowatch traders unlink 42 --by "J. de Vries" --reason "shared courier's phone number"
     """
     from crawler.store import Store
-    from crawler.traders import LinkError, unlink
+    from crawler.trader_links import LinkError, unlink
 
     with Store(_existing_database(db)) as store:
         try:
@@ -125,3 +126,63 @@ def traders_unlink(link_id: int, officer: str, reason: str, db: Path | None) -> 
     link = done.link
     click.echo(f"link {link_id} ({link['kind']} {link['value']}) between traders {link['trader_a']} and"
                f" {link['trader_b']} undone (record {done.unlink_id}); {done.report.entities} trader entities")
+
+
+@traders.command("relink")
+@click.argument("link_id", type=int)
+@click.option("--by", "officer", required=True, help="Who takes the unlink back (recorded).")
+@click.option("--reason", required=True, help="Why, in words an auditor can read (recorded).")
+@_db_option
+@_officer_errors
+def traders_relink(link_id: int, officer: str, reason: str, db: Path | None) -> None:
+    """Take back an unlink: the link between the two traders counts again (the unlink stays on record).
+
+    The links held apart, with their ids, are in 'phytowatch traders unlinked'.
+
+    Example: phytowatch traders relink 42 --by "J. de Vries" --reason "wrong link: 42 is the shop's own site"
+    """
+    from crawler.store import Store
+    from crawler.trader_links import LinkError, relink
+
+    with Store(_existing_database(db)) as store:
+        try:
+            done = relink(store, link_id, officer, reason)
+        except LinkError as exc:
+            raise click.ClickException(str(exc)) from None
+    link = done.link
+    click.echo(f"link {link_id} ({link['kind']} {link['value']}) between traders {link['trader_a']} and"
+               f" {link['trader_b']} counts again: unlink {link['unlink_id']} by {link['unlinked_by']} taken back"
+               f" (record {done.relink_id}); {done.report.entities} trader entities")
+
+
+@traders.command("unlinked")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@_db_option
+@_officer_errors
+def traders_unlinked(fmt: str, db: Path | None) -> None:
+    """The links officers have undone and not taken back, most recent first: who, when and why.
+
+    Example: phytowatch traders unlinked --format json
+    """
+    import json
+
+    from rich.markup import escape
+    from rich.table import Table
+
+    from crawler.store import Store
+    from crawler.trader_links import links_held_apart
+
+    with Store(_existing_database(db)) as store:
+        rows = links_held_apart(store)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table(title="Links held apart by officers, most recent first", title_justify="left")
+    for column in ("link", "kind", "value", "traders", "unlinked by", "on", "reason"):
+        table.add_column(column)
+    for r in rows:  # the value and reason may hold scraped or typed text: never read as markup
+        table.add_row(str(r["id"]), r["kind"], escape(r["value"]), f"{r['trader_a']}, {r['trader_b']}",
+                      escape(r["unlinked_by"]), r["unlinked_at"][:10], escape(r["unlink_reason"]))  # fmt: skip
+    if not rows:
+        table.caption = "none"
+    Console().print(table)

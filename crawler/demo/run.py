@@ -8,11 +8,16 @@ With ``--days N`` (:func:`run_days`) the marketplace changes from day to day
 (:mod:`crawler.demo.days`) and one night's crawl runs per day, to show what
 phytowatch notices: new listings, price and stock changes, delisted and
 relisted listings.
+
+Both take ``keep_serving``: called with the report while the marketplace is
+still up (``phytowatch demo --serve`` runs the review app there, so that
+listings can be opened, decided on and captured as evidence).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,7 +63,13 @@ def demo_jobs(shop_urls: dict[str, list[str]]) -> list[CrawlJob]:
     ]
 
 
-def run_demo(db: Path, export_dir: Path, console: Console | None = None) -> DemoReport:
+#: What to do with the report while the demo marketplace is still up (see the module's docstring).
+WhileServing = Callable[[DemoReport], None]
+
+
+def run_demo(
+    db: Path, export_dir: Path, console: Console | None = None, *, keep_serving: WhileServing | None = None
+) -> DemoReport:
     """Crawl the demo marketplace into ``db`` and write CSV and JSON exports to ``export_dir``."""
     console = console or Console(stderr=True)
     Store(db).close()  # fail early, with a clear message, on an unusable database path
@@ -80,7 +91,10 @@ def run_demo(db: Path, export_dir: Path, console: Console | None = None) -> Demo
         ) as progress:
             task = progress.add_task("shopify, woocommerce, sitemap", total=expected)
             outcomes = run_crawls(demo_jobs(shops), settings, on_item=lambda _: progress.advance(task))
-    return summarise(db, export_dir, outcomes)
+        report = summarise(db, export_dir, outcomes)
+        if keep_serving is not None:
+            keep_serving(report)
+    return report
 
 
 def summarise(db: Path, export_dir: Path, outcomes: list[CrawlOutcome]) -> DemoReport:
@@ -109,7 +123,8 @@ class DayReport:
 
 
 def run_days(
-    db: Path, export_dir: Path, days: int, console: Console | None = None, *, delist_after: int = 1
+    db: Path, export_dir: Path, days: int, console: Console | None = None, *, delist_after: int = 1,
+    keep_serving: Callable[[list[DayReport], DemoReport], None] | None = None,
 ) -> tuple[list[DayReport], DemoReport]:
     """Crawl the demo marketplace as it is on day 1, 2, ... ``days``, one night each, into ``db``.
 
@@ -146,7 +161,10 @@ def run_days(
                 changes = run_changes(store, [o.run_id for o in outcomes if o.run_id is not None])
             reports.append(DayReport(day, len(catalogue.listings), outcomes, changes))
             console.print(f"day {day}: " + ", ".join(f"{len(changes[c])} {c}" for c in HISTORY_CHANGES))
-    return reports, summarise(db, export_dir, reports[-1].outcomes)
+        report = summarise(db, export_dir, reports[-1].outcomes)
+        if keep_serving is not None:
+            keep_serving(reports, report)  # the last day's marketplace
+    return reports, report
 
 
 def crawl_in_child(db: Path, jobs: list[CrawlJob], overrides: dict[str, Any]) -> list[CrawlOutcome]:

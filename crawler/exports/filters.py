@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from datetime import date, datetime, timezone
+from typing import Any, Protocol
 
 from classifiers.types import CATEGORIES, RISK_LEVELS, risk_rank
 from crawler.exports import ExportError
 from crawler.normalise.country import country_code
-from crawler.store.selection import ListingSelection, watch_names
+from crawler.store.seen_range import DATE_BASES, DateBasis, lower_bound, upper_bound
+from crawler.store.selection import ListingSelection, Selection, watch_names
 from crawler.store.store import Store
 
 #: Values of the decision filter: the latest decision on a listing, or none yet.
@@ -26,13 +27,27 @@ LISTED_FILTERS: tuple[str, ...] = ("on_sale", "delisted")
 _NO_FILTER = {None, "", "none", "any", "all"}
 
 
+class ListingFilter(Protocol):
+    """What an export takes as its filter: :class:`ExportFilters`, or the review queue's own filters."""
+
+    def selection(self, store: Store | None = None) -> Selection:
+        """The filter checked (raising :class:`ExportError` with one line) and in SQL form."""
+        ...
+
+    def describe(self) -> dict[str, Any]:
+        """The filter for a package's manifest and README, and an XLSX file's about sheet (None: not used)."""
+        ...
+
+
 @dataclass(frozen=True)
 class ExportFilters:
     """Which listings an export holds; every filter left out lets every listing through.
 
-    * ``since`` / ``until``: ISO dates (``2026-11-01``) or timestamps; a listing is kept when it
-      was on offer at some time in the range (last seen on or after ``since``, first seen on or
-      before ``until``, which includes the whole day ``until``).
+    * ``since`` / ``until``: ISO dates (``2026-11-01``) or timestamps, read as ``dates`` says
+      (:mod:`crawler.store.seen_range`): ``on_offer`` (the default) keeps a listing that was on
+      offer at some time in the range (last seen on or after ``since``, first seen on or before
+      ``until``, which includes the whole day ``until``); ``first_seen`` keeps a listing first
+      seen in the range, as the review queue's date filter does.
     * ``categories``: commodity categories; a listing with any of them is kept.
     * ``min_risk``: ``high``, ``medium``, ``low`` or ``none``; this level or above.
     * ``decision``: the latest review decision (``confirm``, ``dismiss``, ``refer``, ``contact``),
@@ -51,15 +66,18 @@ class ExportFilters:
     country: str | None = None
     watch: str | None = None
     listed: str | None = None
+    dates: DateBasis = "on_offer"
 
     def selection(self, store: Store | None = None) -> ListingSelection:
         """The filters checked and in SQL form; with ``store``, the watch must have runs in it.
 
         Raises :class:`ExportError` with one line naming the wrong value.
         """
+        if self.dates not in DATE_BASES:
+            raise ExportError(f"dates {self.dates!r} is not one of {', '.join(DATE_BASES)}")
         since = _instant(self.since, "since")
         until = _instant(self.until, "until")
-        if since is not None and until is not None and _as_time(_lower_bound(since)) >= _as_time(_upper_bound(until)):
+        if since is not None and until is not None and _as_time(lower_bound(since)) >= _as_time(upper_bound(until)):
             raise ExportError(f"since {self.since} is after until {self.until}: no listing can match")
         watch = (self.watch or "").strip() or None
         if watch is not None and store is not None:
@@ -69,8 +87,9 @@ class ExportFilters:
                 raise ExportError(f"no crawl run of watch {watch!r} in this database ({runs})")
         return ListingSelection(
             max_risk_rank=_max_rank(self.min_risk),
-            since=None if since is None else _lower_bound(since),
-            until_before=None if until is None else _upper_bound(until),
+            since=None if since is None else lower_bound(since),
+            until_before=None if until is None else upper_bound(until),
+            dates=self.dates,
             categories=_categories(self.categories),
             decision=_decision(self.decision),
             country=_country(self.country),
@@ -89,6 +108,7 @@ class ExportFilters:
             "country": _country(self.country),
             "watch": (self.watch or "").strip() or None,
             "listed": _listed(self.listed),
+            "dates": self.dates if (self.since or self.until) else None,
         }
 
 
@@ -116,18 +136,6 @@ def _instant(value: str | date | None, name: str) -> date | datetime | None:
 def _as_time(bound: str) -> datetime:
     parsed = datetime.fromisoformat(bound)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-
-
-def _lower_bound(value: date | datetime) -> str:
-    # Stored times look like 2026-11-01T02:00:00+00:00: a bare date sorts before every time of its day.
-    return value.isoformat()
-
-
-def _upper_bound(value: date | datetime) -> str:
-    """Exclusive: the day after a date, the second after a time (stored times have whole seconds)."""
-    if isinstance(value, datetime):
-        return (value + timedelta(seconds=1)).isoformat()
-    return (value + timedelta(days=1)).isoformat()
 
 
 def _max_rank(min_risk: str | None) -> int:

@@ -27,7 +27,7 @@ from crawler.exports.records import RecordMaker
 from crawler.exports.writers import write_csv
 from crawler.items import utc_now
 from crawler.store.selection import (
-    ListingSelection,
+    Selection,
     selected_decisions,
     selected_listing_ids,
     selected_listings,
@@ -87,7 +87,7 @@ def _tee(records: Iterable[dict[str, Any]], spool: IO[bytes]) -> Iterator[dict[s
 def write_package(
     store: Store,
     out: IO[bytes],
-    selection: ListingSelection,
+    selection: Selection,
     *,
     filters: dict[str, Any],
     makers: RecordMaker,
@@ -146,7 +146,7 @@ def _records_json(out: _Member, *, spools: Mapping[str, IO[bytes]]) -> None:
     out.write(b"}\n")
 
 
-def _add_evidence(store: Store, package: _Zip, selection: ListingSelection, evidence_dir: Path | None) -> int:
+def _add_evidence(store: Store, package: _Zip, selection: Selection, evidence_dir: Path | None) -> int:
     """Captured pages and screenshots of the selected listings, checked against their recorded SHA-256."""
     try:
         from crawler.evidence import evidence_for  # type: ignore[import-not-found, unused-ignore]

@@ -39,9 +39,16 @@ class ReviewSettings:
     evidence_dir: Path | None = None
     #: Fetch listing images from loopback and private addresses too (tests, the demo marketplace).
     allow_private_images: bool = False
+    #: Let evidence captures fetch listing pages from loopback and private addresses too. Off for real use:
+    #: listing URLs are scraped and could point at the machines next to ours. ``phytowatch demo --serve``
+    #: turns it on, as its marketplace is on 127.0.0.1; ``phytowatch serve --allow-private-addresses`` too.
+    allow_private_addresses: bool = False
     #: Reverse proxies in front of the app whose X-Forwarded-For is trusted (for the sign-in throttle).
     trusted_proxies: int = 0
     contact: str = Config.contact
+    #: ``pseudonym_key_file`` of phytowatch.toml: the key of pseudonymised exports, found as the CLI finds it
+    #: (``$PHYTOWATCH_PSEUDONYM_KEY_FILE`` first). Read when an export asks for it, never shown.
+    pseudonym_key_file: str | None = None
 
     @property
     def state(self) -> Path:
@@ -93,7 +100,9 @@ def create_app(review: ReviewSettings) -> Flask:
     app.config.update(REVIEW=review, MAX_CONTENT_LENGTH=1024 * 1024, TEMPLATES_AUTO_RELOAD=False)
     app.jinja_env.autoescape = True  # every template, whatever its name
     app.extensions["phytowatch_cache"] = {}
-    app.extensions["phytowatch_capture"] = CaptureWorker(review.database, review.evidence_folder)
+    app.extensions["phytowatch_capture"] = CaptureWorker(review.database, review.evidence_folder,
+                                                         user_agent=review.user_agent,
+                                                         allow_private=review.allow_private_addresses)  # fmt: skip
     if review.trusted_proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

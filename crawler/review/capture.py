@@ -23,9 +23,17 @@ log = logging.getLogger(__name__)
 
 
 class CaptureWorker:
-    def __init__(self, database: Path, evidence_dir: Path) -> None:
+    """Captures listings one at a time in a thread of its own, as ``capture_evidence`` with the app's settings."""
+
+    def __init__(self, database: Path, evidence_dir: Path, *, user_agent: str | None = None,
+                 allow_private: bool = False) -> None:  # fmt: skip
         self.database = database
         self.evidence_dir = evidence_dir
+        #: The app's User-Agent (from the contact of its phytowatch.toml), not one read from the working folder.
+        self.user_agent = user_agent
+        #: Listing URLs are scraped: loopback and private addresses are refused unless the app was told
+        #: otherwise (``ReviewSettings.allow_private_addresses``: the demo marketplace on 127.0.0.1, tests).
+        self.allow_private = allow_private
         self.jobs: queue.Queue[tuple[int, str]] = queue.Queue()
         self.lock = threading.Lock()
         self.pending: set[int] = set()
@@ -62,7 +70,8 @@ class CaptureWorker:
             while True:
                 listing, captured_by = self.jobs.get()
                 try:
-                    capture_evidence(store, listing, evidence_dir=self.evidence_dir, captured_by=captured_by)
+                    capture_evidence(store, listing, evidence_dir=self.evidence_dir, captured_by=captured_by,
+                                     user_agent=self.user_agent, allow_private=self.allow_private)  # fmt: skip
                 except Exception:  # one failed capture must not stop the others; the log says what happened
                     log.exception("evidence capture of listing %s failed", listing)
                 finally:

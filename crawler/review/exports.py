@@ -1,96 +1,74 @@
 """The queue's export button, over :mod:`crawler.export` (the app writes no export format of its own).
 
-The button offers whatever formats :mod:`crawler.export` offers, and the RPPO
-package when it has ``write_rppo_package``. The queue's filters are handed over as
-the export's own filters (``ExportFilters``: dates, category, risk at least,
-decision, country, watch, on sale or delisted) where the export module has them;
-an export module without ``ExportFilters`` takes the risk (as a minimum) and the
-first-seen date.
+The export holds exactly the listings the queue shows: the queue's filters *are*
+the export's filter (:class:`~crawler.review.queue.QueueFilters` is a
+:class:`~crawler.exports.filters.ListingFilter` whose condition is the queue's own
+WHERE clause), so the two cannot select differently, dates included.
+
+A pseudonymised export finds the NPPO's key exactly as ``phytowatch export
+--pseudonymise`` does without ``--key-file``: ``$PHYTOWATCH_PSEUDONYM_KEY_FILE``
+of the app's process, else ``pseudonym_key_file`` of the ``phytowatch.toml`` it was
+started with. The key never comes from the request and never goes into a page or
+a URL: the form has a checkbox, and an officer is told only that the key is
+missing or unreadable (the file's name is logged for the administrator).
 """
 
 from __future__ import annotations
 
-from dataclasses import fields
+import logging
+import os
 from pathlib import Path
 from typing import Any
 
-from crawler.review.queue import DECISION_STATUSES, QueueFilters
+from crawler.export import FORMATS, PACKAGE_FORMAT, ExportError, export, key_file_to_use, load_key
+from crawler.exports.pseudonyms import KEY_FILE_ENV
+from crawler.review.queue import QueueFilters
 from crawler.store import Store
 
-RPPO = "rppo"
+log = logging.getLogger(__name__)
+RPPO = PACKAGE_FORMAT
 
 
-def _export() -> Any:
-    """:mod:`crawler.export`, whichever version this installation has (see the module docstring)."""
-    from crawler import export
-
-    return export
-
-
-def export_errors() -> tuple[type[Exception], ...]:
-    """The errors an export raises for a filter it refuses (shown to the officer, not a server error)."""
-    try:
-        from crawler.exports import ExportError  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return (ValueError,)
-    return (ExportError, ValueError)
+class KeyUnavailable(Exception):
+    """A pseudonymised export was asked for and the app has no key it can read; the message is for an officer."""
 
 
 def export_formats() -> list[tuple[str, str]]:
-    """(format, label) pairs the export button offers."""
-    export = _export()
-    formats = [(fmt, fmt.upper()) for fmt in export.FORMATS]
-    if hasattr(export, "write_rppo_package"):
-        formats.append((RPPO, "RPPO package (zip)"))
-    return formats
+    """(format, label) pairs the export button offers: every format of crawler.export and the RPPO package."""
+    return [(fmt, fmt.upper()) for fmt in FORMATS] + [(RPPO, "RPPO package (zip)")]
 
 
 def export_suffix(fmt: str) -> str:
+    """The downloaded file's extension: the package is a zip, whatever the format's name."""
     return "zip" if fmt == RPPO else fmt
 
 
-def export_filter_values(filters: QueueFilters) -> dict[str, Any]:
-    """The queue's filters in the export's vocabulary (the export filters its own way)."""
-    values: dict[str, Any] = {
-        "since": filters.since,
-        "until": filters.until,
-        "categories": [filters.category] if filters.category else None,
-        "min_risk": filters.risk,
-        "country": filters.country,
-        "watch": filters.watch,
-    }
-    if filters.status in DECISION_STATUSES:
-        values["decision"] = filters.status
-    elif filters.status in ("open", "needs_review", "undecided"):
-        values["decision"] = "undecided"
-    values["listed"] = filters.listed
-    return {k: v for k, v in values.items() if v}
-
-
 def applied_filters(filters: QueueFilters) -> dict[str, Any]:
-    """The filters the export will really apply, to show beside the button."""
-    export = _export()
-    values = export_filter_values(filters)
-    if hasattr(export, "ExportFilters"):
-        known = {f.name for f in fields(export.ExportFilters)}
-        return {k: v for k, v in values.items() if k in known}
-    return {k: v for k, v in values.items() if k in ("min_risk", "since")}
+    """The filters the export applies (all of the queue's), to show beside the button."""
+    return {k: v for k, v in filters.describe().items() if v is not None}
 
 
-def write_queue_export(store: Store, fmt: str, filters: QueueFilters, folder: Path) -> Path:
-    """Write the export of ``filters`` in ``fmt`` into ``folder`` and return the file."""
-    export = _export()
+def pseudonym_key_named(configured: str | None) -> bool:
+    """Whether a key file is named for this app (the checkbox is offered); says nothing of where it is."""
+    return bool(os.environ.get(KEY_FILE_ENV) or configured)
+
+
+def export_key(configured: str | None) -> bytes:
+    """The NPPO's key, found as the CLI finds it; :class:`KeyUnavailable` (naming no file) if it cannot be read."""
+    try:
+        return load_key(key_file_to_use(None, configured))
+    except ExportError as exc:
+        log.warning("pseudonymised export refused: %s", exc)
+        raise KeyUnavailable(
+            "A pseudonymised export needs the NPPO's pseudonymisation key, and this app has none it can read."
+            f" The administrator sets pseudonym_key_file in phytowatch.toml (or {KEY_FILE_ENV}) for"
+            " 'phytowatch serve'; the app's log says what is wrong with it."
+        ) from None
+
+
+def write_queue_export(store: Store, fmt: str, filters: QueueFilters, folder: Path, key: bytes | None = None) -> Path:
+    """Write the export of the queue's ``filters`` in ``fmt`` into ``folder`` (pseudonymised with ``key``); the file."""
     if fmt not in {f for f, _ in export_formats()}:
-        raise ValueError(f"unknown export format {fmt!r}")
-    path = folder / f"phytowatch-export.{export_suffix(fmt)}"
-    values = applied_filters(filters)
-    if hasattr(export, "ExportFilters"):
-        export_filters = export.ExportFilters(**values)
-        if fmt == RPPO:
-            return Path(export.write_rppo_package(store, path, filters=export_filters))
-        return Path(export.write_export(store, fmt, path, filters=export_filters))
-    from crawler.store import export_rows
-
-    rows = export_rows(store, min_risk=values.get("min_risk", "none"), since=values.get("since"))
-    export.write_export(rows, fmt, path)
-    return path
+        raise ExportError(f"unknown export format {fmt!r}")
+    name = f"phytowatch-export{'-pseudonymised' if key else ''}.{export_suffix(fmt)}"
+    return export(store, fmt, folder / name, filters, key).path

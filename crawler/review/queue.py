@@ -20,11 +20,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Mapping
 
 from classifiers.types import CATEGORIES, RISK_LEVELS, risk_rank
 from crawler.store import Store
+from crawler.store.seen_range import DATE_BASES, SeenRange, upper_bound
 
 PAGE_SIZE = 50
 #: A filter an index answers that selects at most this many listings is the query's starting point (see _source).
@@ -69,7 +70,7 @@ class QueueFilters:
     country: str | None = None  # ISO 3166-1 alpha-2, where the goods ship from
     taxa_list: str | None = None  # e.g. "EU IAS Union list"
     watch: str | None = None  # crawl_runs.watch of the run that last saw the listing
-    since: str | None = None  # first seen on or after (YYYY-MM-DD)
+    since: str | None = None  # first seen on or after (YYYY-MM-DD); see crawler.store.seen_range
     until: str | None = None  # first seen on or before (YYYY-MM-DD)
     q: str | None = None  # full-text search over title and description
     listed: str | None = None  # "on_sale" or "delisted" (see LISTED); None: both
@@ -108,6 +109,39 @@ class QueueFilters:
     def to_args(self) -> dict[str, str]:
         """The non-empty filters, for links and hidden form fields."""
         return {k: v for k, v in asdict(self).items() if v and not (k == "status" and v == "open")}
+
+    def seen_range(self) -> SeenRange:
+        """The date filter: listings first seen in the range (the night's or the week's finds)."""
+        until = upper_bound(date.fromisoformat(self.until)) if self.until else None
+        return SeenRange(self.since, until, "first_seen")
+
+    # -- as an export's filter (crawler.exports.filters.ListingFilter) --------------------------------
+
+    def selection(self, store: Store | None = None) -> QueueFilters:
+        """The queue's own condition is the export's selection: the export holds what the queue shows."""
+        return self
+
+    def where(self) -> tuple[str, list[Any]]:
+        """The queue's WHERE clause over ``l``, searching through the FTS index by listing id."""
+        clauses, params = _where(self, fts_in_where=False)
+        return " AND ".join(clauses) or "1", params
+
+    def describe(self) -> dict[str, Any]:
+        """The filters as an export's manifest and README state them (None: not used)."""
+        return {
+            "queue_status": f"{self.status}: {STATUSES[self.status]}",
+            "category": self.category,
+            "risk": self.risk,
+            "marketplace": self.marketplace,
+            "ships_from": self.country,
+            "taxa_list": self.taxa_list,
+            "watch": self.watch,
+            "since": self.since,
+            "until": self.until,
+            "dates": DATE_BASES["first_seen"] if (self.since or self.until) else None,
+            "search": self.q,
+            "listed": self.listed,
+        }
 
 
 @dataclass(frozen=True)
@@ -192,12 +226,9 @@ def _where(filters: QueueFilters, *, fts_in_where: bool) -> tuple[list[str], lis
     if filters.watch:
         clauses.append("l.last_run_id IN (SELECT id FROM crawl_runs WHERE watch = ?)")
         params.append(filters.watch)
-    if filters.since:
-        clauses.append("l.first_seen >= ?")
-        params.append(filters.since)
-    if filters.until:
-        clauses.append("l.first_seen < ?")
-        params.append(_day_after(filters.until))
+    dated, dated_params = filters.seen_range().clauses()
+    clauses += dated
+    params += dated_params
     if filters.q:
         if fts_in_where:
             clauses.append("listings_fts MATCH ?")
@@ -241,8 +272,8 @@ def _source(store: Store, filters: QueueFilters) -> tuple[str, bool]:
                            f"listings l INDEXED BY {index}", False))  # fmt: skip
     if filters.since or filters.until:
         index = "idx_listings_first_seen"
-        candidates.append((f"SELECT 1 FROM listings INDEXED BY {index} WHERE first_seen >= ? AND first_seen < ?",
-                           [filters.since or "", _day_after(filters.until) if filters.until else "9999"],
+        dated, dated_params = filters.seen_range().clauses()
+        candidates.append((f"SELECT 1 FROM listings l INDEXED BY {index} WHERE {' AND '.join(dated)}", dated_params,
                            f"listings l INDEXED BY {index}", False))  # fmt: skip
     best: tuple[int, str, bool] | None = None
     for count_sql, params, source, fts in candidates:
@@ -255,10 +286,6 @@ def _source(store: Store, filters: QueueFilters) -> tuple[str, bool]:
     if filters.status == "all":
         return "listings l INDEXED BY idx_listings_rank_recency", False
     return "listings l INDEXED BY idx_listings_review_queue", False
-
-
-def _day_after(day: str) -> str:
-    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
 
 
 _COLUMNS = """

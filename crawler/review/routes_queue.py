@@ -12,10 +12,19 @@ from typing import Any
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, url_for
 
 from classifiers.types import CATEGORIES, RISK_LEVELS
-from crawler.review.app import capture_worker, store
+from crawler.exports import ExportError
+from crawler.review.app import capture_worker, settings, store
 from crawler.review.dashboard import cached
 from crawler.review.decisions import CONFIRM, CONFIRM_REASONS, DECISIONS, DecisionError, check_decision, decide_bulk
-from crawler.review.exports import applied_filters, export_errors, export_formats, export_suffix, write_queue_export
+from crawler.review.exports import (
+    KeyUnavailable,
+    applied_filters,
+    export_formats,
+    export_key,
+    export_suffix,
+    pseudonym_key_named,
+    write_queue_export,
+)
 from crawler.review.queue import (
     BULK_LIMIT,
     LISTED,
@@ -95,6 +104,7 @@ def queue() -> Any:
         options=filter_options(),
         formats=export_formats(),
         export_filters=applied_filters(filters),
+        can_pseudonymise=pseudonym_key_named(settings().pseudonym_key_file),
     )
 
 
@@ -133,17 +143,28 @@ def bulk() -> Any:
 
 @blueprint.route("/export")
 def export() -> Any:
-    """Download the export of the queue's filters in the chosen format."""
+    """Download the export of exactly the queue's listings in the chosen format, pseudonymised if asked.
+
+    ``pseudonymise=1`` is all the request says about pseudonymisation: the key is
+    the installation's (see :mod:`crawler.review.exports`), never the request's.
+    """
     filters = _filters()
     fmt = request.args.get("format", "")
     if fmt not in {f for f, _ in export_formats()}:
         abort(400, f"unknown export format {fmt!r}")
+    key = None
+    if request.args.get("pseudonymise") in ("1", "on", "yes"):
+        try:
+            key = export_key(settings().pseudonym_key_file)
+        except KeyUnavailable as exc:
+            abort(400, str(exc))
     folder = Path(tempfile.mkdtemp(prefix="phytowatch-export-"))
     try:
-        path = write_queue_export(store(), fmt, filters, folder)
+        path = write_queue_export(store(), fmt, filters, folder, key)
+        suffix = f"{'-pseudonymised' if key else ''}.{export_suffix(fmt)}"
         response = send_file(path, as_attachment=True,
-                             download_name=f"phytowatch-{time.strftime('%Y%m%d-%H%M%S')}.{export_suffix(fmt)}")
-    except export_errors() as exc:
+                             download_name=f"phytowatch-{time.strftime('%Y%m%d-%H%M%S')}{suffix}")  # fmt: skip
+    except ExportError as exc:
         shutil.rmtree(folder, ignore_errors=True)
         abort(400, f"The export refused the filter: {exc}")
     except BaseException:

@@ -560,6 +560,34 @@ def m011_listing_page_url(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_listings_page_url ON listings (marketplace, page_url) WHERE page_url IS NOT NULL")
 
 
+def m012_trader_relinks(db: sqlite_utils.Database) -> None:
+    """An officer's undo of an unlink: append-only, like the unlinks it takes back.
+
+    ``trader_unlinks`` cannot be edited or deleted, so taking an unlink back is a
+    row of its own, naming the unlink (once: ``UNIQUE``), who, why and when. A link
+    is held apart while it has an unlink without a relink
+    (:func:`crawler.store.link_decisions.held_apart`).
+    """
+    db.execute(
+        """
+        CREATE TABLE trader_relinks (
+            id INTEGER PRIMARY KEY,
+            unlink_id INTEGER NOT NULL UNIQUE REFERENCES trader_unlinks (id),
+            link_id INTEGER NOT NULL REFERENCES trader_links (id),
+            relinked_by TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            relinked_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_trader_unlinks_link ON trader_unlinks (link_id)")
+    for event in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER trader_relinks_no_{event.lower()} BEFORE {event} ON trader_relinks"
+            " BEGIN SELECT RAISE(ABORT, 'relinks are append-only'); END"
+        )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core_tables", m001_core_tables),
     ("002_listing_search", m002_listing_search),
@@ -572,6 +600,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("009_delisted_listings", m009_delisted_listings),
     ("010_listings_by_url", m010_listings_by_url),
     ("011_listing_page_url", m011_listing_page_url),
+    ("012_trader_relinks", m012_trader_relinks),
 ]
 
 

@@ -47,7 +47,21 @@ LISTING_COLUMNS: tuple[str, ...] = (
     "platform",
     "page_url",
 )
-JSON_COLUMNS = frozenset({"category_path", "image_urls", "ships_to"})
+#: The list columns (stored as JSON), each with what an empty list on a page means. ``True``: "the page
+#: did not say", which keeps the stored list as ``None`` keeps any other field (a page never erases what
+#: we know); ``False`` would store the empty list. Decided field by field:
+EMPTY_LIST_IS_UNSAID: dict[str, bool] = {
+    # Breadcrumbs are on item pages; search cards and most shop APIs have none. A listing does not
+    # leave its category, so an empty path is a page that did not show it.
+    "category_path": True,
+    # Cards of several marketplaces load their pictures by script, and a sold-out item page may show
+    # none; the stored addresses are what the review app shows (by position) and caches as evidence.
+    "image_urls": True,
+    # Destinations are stated on item pages only, and a country the normaliser cannot read is dropped:
+    # an empty list is never "ships nowhere".
+    "ships_to": True,
+}
+JSON_COLUMNS = frozenset(EMPTY_LIST_IS_UNSAID)
 
 TRADER_COLUMNS: tuple[str, ...] = (
     "display_name",
@@ -99,16 +113,29 @@ _CONVERTED = tuple((i, c) for i, c in enumerate(LISTING_COLUMNS) if c in JSON_CO
 
 
 def listing_values(listing: Listing) -> list[Any]:
-    """The listing's columns as stored, in ``LISTING_COLUMNS`` order (lists as JSON, availability as 0/1)."""
+    """The listing's columns as stored, in ``LISTING_COLUMNS`` order (lists as JSON, availability as 0/1).
+
+    ``None`` is a field the page did not give, and so is an empty list where
+    :data:`EMPTY_LIST_IS_UNSAID` says so: both write paths (the full one in
+    :mod:`crawler.store.store`, the conditional UPDATE of :mod:`crawler.store.sightings`)
+    then keep the stored value, because they read the same values from here.
+    """
     values = list(_LISTING_VALUES(listing))
     for i, column in _CONVERTED:
         value = values[i]
         if column == "available":
             if value is not None:
                 values[i] = int(bool(value))
+        elif not value:
+            values[i] = None if EMPTY_LIST_IS_UNSAID[column] else "[]"
         else:
-            values[i] = "[]" if not value else dumps(value if isinstance(value, (list, tuple)) else list(value))
+            values[i] = dumps(value if isinstance(value, (list, tuple)) else list(value))
     return values
+
+
+def new_listing_values(row: dict[str, Any]) -> dict[str, Any]:
+    """A first sighting's columns: a list the page did not give is stored as ``[]``, as it always was."""
+    return {k: "[]" if v is None and k in JSON_COLUMNS else v for k, v in row.items()}
 
 
 def listing_row(listing: Listing) -> dict[str, Any]:

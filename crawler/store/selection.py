@@ -1,8 +1,11 @@
 """Which listings an export holds, and their traders and decisions, read in one consistent snapshot.
 
-Every filter is a fixed piece of SQL with a named parameter; a filter that is
-not set passes ``NULL`` and lets every row through. Nothing an officer types,
-or a marketplace wrote, is ever pasted into the SQL text.
+A selection is a WHERE clause over the listings (``l``, with their trader ``t``
+and latest decision ``d`` joined): fixed pieces of SQL, each with its values as
+parameters. Nothing an officer types, or a marketplace wrote, is ever pasted
+into the SQL text. :class:`ListingSelection` is the export's own filters; the
+review queue passes its own clause (:class:`crawler.review.queue.QueueFilters`),
+so that its export button selects exactly what the queue shows.
 """
 
 from __future__ import annotations
@@ -11,23 +14,33 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
+from crawler.store.seen_range import DateBasis, SeenRange
 from crawler.store.store import Store
+
+
+class Selection(Protocol):
+    """Anything that says which listings to read: a WHERE clause over ``l`` (and ``t``, ``d``) and its parameters."""
+
+    def where(self) -> tuple[str, list[Any]]:
+        """The condition (fixed SQL, ``?`` for each value) and the values, in order."""
+        ...
 
 
 @dataclass(frozen=True)
 class ListingSelection:
-    """Filters in the form the SQL takes them (already checked and normalised by the caller).
+    """The export's filters in the form the SQL takes them (already checked and normalised by the caller).
 
-    ``since`` keeps listings last seen at or after it; ``until_before`` keeps
-    listings first seen strictly before it (an exclusive upper bound), so the two
-    together keep listings on offer at some time in the range.
+    ``since`` and ``until_before`` are the bounds of a date range read as
+    ``dates`` says (:mod:`crawler.store.seen_range`): by default listings on offer at
+    some time in it (last seen at or after ``since``, first seen before ``until_before``).
     """
 
     max_risk_rank: int = 3
     since: str | None = None
     until_before: str | None = None
+    dates: DateBasis = "on_offer"
     categories: tuple[str, ...] = ()
     #: The latest decision on the listing, or ``"undecided"`` for listings without one.
     decision: str | None = None
@@ -37,17 +50,30 @@ class ListingSelection:
     #: ``on_sale`` (not delisted) or ``delisted``.
     listed: str | None = None
 
-    def parameters(self) -> dict[str, Any]:
-        return {
-            "max_rank": self.max_risk_rank,
-            "since": self.since,
-            "until_before": self.until_before,
-            "categories": json.dumps(list(self.categories)) if self.categories else None,
-            "decision": self.decision,
-            "country": self.country,
-            "watch": self.watch,
-            "listed": self.listed,
-        }
+    def where(self) -> tuple[str, list[Any]]:
+        clauses = ["coalesce(l.risk_rank, 3) <= ?"]
+        params: list[Any] = [self.max_risk_rank]
+        dated, dated_params = SeenRange(self.since, self.until_before, self.dates).clauses()
+        clauses += dated
+        params += dated_params
+        if self.categories:
+            clauses.append("EXISTS (SELECT 1 FROM json_each(l.categories) AS cat"
+                           " WHERE cat.value IN (SELECT value FROM json_each(?)))")  # fmt: skip
+            params.append(json.dumps(list(self.categories)))
+        if self.decision is not None:
+            clauses.append("coalesce(d.decision, 'undecided') = ?")
+            params.append(self.decision)
+        if self.country is not None:
+            clauses.append("(t.country = ? OR l.ships_from = ?)")
+            params += [self.country, self.country]
+        if self.watch is not None:
+            clauses.append("(l.last_run_id IN (SELECT id FROM crawl_runs WHERE watch = ?)"
+                           " OR EXISTS (SELECT 1 FROM listing_history h JOIN crawl_runs r ON r.id = h.run_id"
+                           "            WHERE h.listing = l.id AND r.watch = ?))")  # fmt: skip
+            params += [self.watch, self.watch]
+        if self.listed is not None:
+            clauses.append("l.delisted_at IS NOT NULL" if self.listed == "delisted" else "l.delisted_at IS NULL")
+        return " AND ".join(clauses), params
 
 
 #: The listings (``l``) of a selection, with their trader (``t``) and their latest decision (``d``).
@@ -56,22 +82,6 @@ _TRADER_AND_DECISION = """
     LEFT JOIN review_decisions d ON d.id = (SELECT max(id) FROM review_decisions WHERE listing = l.id)
 """
 _JOINS = "FROM listings l" + _TRADER_AND_DECISION
-_WHERE = """
-    WHERE coalesce(l.risk_rank, 3) <= :max_rank
-      AND (:since IS NULL OR l.last_seen >= :since)
-      AND (:until_before IS NULL OR l.first_seen < :until_before)
-      AND (:categories IS NULL OR EXISTS (
-            SELECT 1 FROM json_each(l.categories) AS cat
-            WHERE cat.value IN (SELECT value FROM json_each(:categories))))
-      AND (:decision IS NULL OR coalesce(d.decision, 'undecided') = :decision)
-      AND (:country IS NULL OR t.country = :country OR l.ships_from = :country)
-      AND (:watch IS NULL
-           OR l.last_run_id IN (SELECT id FROM crawl_runs WHERE watch = :watch)
-           OR EXISTS (SELECT 1 FROM listing_history h JOIN crawl_runs r ON r.id = h.run_id
-                      WHERE h.listing = l.id AND r.watch = :watch))
-      AND (:listed IS NULL OR (l.delisted_at IS NOT NULL) = (:listed = 'delisted'))
-"""
-_FILTERED = _JOINS + _WHERE
 
 _LISTINGS = f"""
     SELECT l.id AS row_id, l.marketplace, l.platform, l.listing_id, l.url, l.title, l.description,
@@ -84,14 +94,14 @@ _LISTINGS = f"""
            d.decision, d.decided_at
     {_JOINS}
     LEFT JOIN classifications c ON c.listing = l.id AND c.model_version = l.model_version
-    {_WHERE}
+    WHERE {{where}}
 """
 
 _LISTING_ORDER = " ORDER BY coalesce(l.risk_rank, 3), l.last_seen DESC, l.id"
 
 _TRADERS = f"""
     WITH selected AS (SELECT l.marketplace, l.seller_key, coalesce(l.risk, 'none') AS risk,
-                             d.decision AS decision {_FILTERED})
+                             d.decision AS decision {_JOINS} WHERE {{where}})
     SELECT t.marketplace, t.seller_key, t.display_name, t.profile_url, t.shop_website, t.country,
            t.platform, t.feedback_count, t.rating, t.first_seen, t.last_seen,
            count(*) AS listings,
@@ -112,9 +122,15 @@ _DECISIONS = f"""
     FROM review_decisions r
     JOIN listings l ON l.id = r.listing
     {_TRADER_AND_DECISION}
-    {_WHERE}
+    WHERE {{where}}
     ORDER BY r.id
 """
+
+
+def _query(template: str, selection: Selection) -> tuple[str, list[Any]]:
+    """``template`` with the selection's condition in its WHERE (in brackets: it may hold ORs)."""
+    where, params = selection.where()
+    return template.format(where=f"({where or '1'})"), params
 
 
 def _listing(row: dict[str, Any]) -> dict[str, Any]:
@@ -126,26 +142,28 @@ def _listing(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def selected_listings(store: Store, selection: ListingSelection) -> Iterator[dict[str, Any]]:
+def selected_listings(store: Store, selection: Selection) -> Iterator[dict[str, Any]]:
     """The selected listings, riskiest first, then most recently seen, with trader and latest decision."""
-    for row in store.db.query(_LISTINGS + _LISTING_ORDER, selection.parameters()):
+    sql, params = _query(_LISTINGS + _LISTING_ORDER, selection)
+    for row in store.db.query(sql, params):
         yield _listing(row)
 
 
-def selected_listing_ids(store: Store, selection: ListingSelection) -> Iterator[int]:
+def selected_listing_ids(store: Store, selection: Selection) -> Iterator[int]:
     """Row ids of the selected listings, in export order."""
-    for (row_id,) in store.conn.execute("SELECT l.id " + _FILTERED + _LISTING_ORDER, selection.parameters()):
+    sql, params = _query("SELECT l.id " + _JOINS + " WHERE {where}" + _LISTING_ORDER, selection)
+    for (row_id,) in store.conn.execute(sql, params):
         yield int(row_id)
 
 
-def selected_traders(store: Store, selection: ListingSelection) -> Iterator[dict[str, Any]]:
+def selected_traders(store: Store, selection: Selection) -> Iterator[dict[str, Any]]:
     """Traders with at least one selected listing, with counts over the selected listings."""
-    yield from store.db.query(_TRADERS, selection.parameters())
+    yield from store.db.query(*_query(_TRADERS, selection))
 
 
-def selected_decisions(store: Store, selection: ListingSelection) -> Iterator[dict[str, Any]]:
+def selected_decisions(store: Store, selection: Selection) -> Iterator[dict[str, Any]]:
     """Every decision (not only the latest) on the selected listings, oldest first: the audit trail."""
-    yield from store.db.query(_DECISIONS, selection.parameters())
+    yield from store.db.query(*_query(_DECISIONS, selection))
 
 
 def watch_names(store: Store) -> list[str]:

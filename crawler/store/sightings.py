@@ -5,7 +5,8 @@ stored row to compare it in Python, then writing it back, cost a 30-column
 fetch, a row conversion and a comparison per listing (``bench/store_scale.py``).
 Here the comparison is the UPDATE's own WHERE clause: it matches only a listing
 that is not delisted, of the run's scope (when the run has one), whose every
-field the page gives equals the stored one (a field the page lacks, None,
+field the page gives equals the stored one (a field the page lacks, None or
+an empty list where :data:`~crawler.store.rows.EMPTY_LIST_IS_UNSAID` says so,
 matches anything: a page never erases what an earlier one said) and, with a
 verdict, whose verdict columns are the same. It then records the sighting as
 :meth:`Store.save_listing <crawler.store.Store.save_listing>` would:

@@ -36,6 +36,7 @@ from crawler.store.rows import (
     VERDICT_COLUMNS,
     dumps,
     listing_row,
+    new_listing_values,
     verdict_columns,
 )
 
@@ -377,8 +378,8 @@ class Store:
         item_page: bool,
     ) -> StoredListing:
         values = {
-            **row, **(verdict or {}), "first_seen": seen_at, "last_seen": seen_at, "last_run_id": run_id,
-            "scope_id": scope, "item_page_at": seen_at if item_page else None,
+            **new_listing_values(row), **(verdict or {}), "first_seen": seen_at, "last_seen": seen_at,
+            "last_run_id": run_id, "scope_id": scope, "item_page_at": seen_at if item_page else None,
         }  # fmt: skip
         cur = conn.execute(
             f"INSERT INTO listings ({', '.join(values)}) VALUES ({', '.join('?' for _ in values)})",
@@ -405,7 +406,8 @@ class Store:
         row_id = int(existing[0])
         stored_row, stored_verdict = existing[1:_VERDICT_AT], existing[_VERDICT_AT:_STATE_AT]
         missed_runs, delisted_at, old_scope, last_run_id = existing[_STATE_AT:]
-        # A page that omits a field (None) does not erase what an earlier page said.
+        # A page that omits a field (None, or an empty list where rows.EMPTY_LIST_IS_UNSAID says so) does not
+        # erase what an earlier page said.
         new = {k: v for (k, v), old in zip(row.items(), stored_row) if v is not None and v != old}
         changed = [f for f in TRACKED_FIELDS if f in new]
         text_changed = "title" in new or "description" in new

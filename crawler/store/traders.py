@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
+from crawler.store.link_decisions import held_apart
 from crawler.store.store import Store
 
 
@@ -180,30 +181,9 @@ def links(store: Store) -> list[LinkRow]:
     return [
         LinkRow(r[0], r[1], r[2], r[3], r[4], bool(r[5]))
         for r in store.conn.execute(
-            "SELECT id, trader_a, trader_b, kind, value,"
-            " EXISTS (SELECT 1 FROM trader_unlinks u WHERE u.link_id = l.id) FROM trader_links l ORDER BY id"
+            f"SELECT id, trader_a, trader_b, kind, value, {held_apart('l.id')} FROM trader_links l ORDER BY id"
         )
     ]
-
-
-def get_link(store: Store, link_id: int) -> dict[str, Any] | None:
-    rows = list(store.db.query(
-        "SELECT l.*, u.unlinked_by, u.reason AS unlink_reason, u.unlinked_at FROM trader_links l"
-        " LEFT JOIN trader_unlinks u ON u.link_id = l.id WHERE l.id = ?", [link_id]))  # fmt: skip
-    if not rows:
-        return None
-    row = rows[0]
-    row["evidence"] = json.loads(row["evidence"])
-    return row
-
-
-def record_unlink(conn: sqlite3.Connection, link: dict[str, Any], by: str, reason: str, at: str) -> int:
-    cur = conn.execute(
-        "INSERT INTO trader_unlinks (link_id, trader_a, trader_b, unlinked_by, reason, unlinked_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (link["id"], link["trader_a"], link["trader_b"], by, reason, at),
-    )
-    return int(cur.lastrowid or 0)
 
 
 # -- entities ------------------------------------------------------------------------
@@ -268,7 +248,7 @@ def members_and_links(store: Store, entity_ids: list[int]) -> tuple[Rows, Rows]:
             "SELECT a.entity_id, l.id, l.kind, l.value, l.trader_a, l.trader_b, l.evidence, l.similarity, l.linked_at"
             " FROM trader_links l JOIN traders a ON a.id = l.trader_a JOIN traders b ON b.id = l.trader_b"
             f" WHERE a.entity_id IN ({marks}) AND b.entity_id = a.entity_id"
-            " AND NOT EXISTS (SELECT 1 FROM trader_unlinks u WHERE u.link_id = l.id) ORDER BY l.id", chunk,
+            f" AND NOT {held_apart('l.id')} ORDER BY l.id", chunk,
         ):  # fmt: skip
             row["evidence"] = json.loads(row["evidence"])
             joined[row.pop("entity_id")].append(row)
