@@ -61,13 +61,14 @@ class BatchedComponent:
     every listing brings each component's tables (taxa, rules, lexicon, their
     caches: tens of thousands of entries) back into the CPU caches. A batch at a
     time keeps them there: about 50 of 440 µs per listing, measured on
-    ``bench/classify_throughput.py``. Each doc gets exactly what ``__call__`` gives it.
+    ``bench/classify_throughput.py``; the pipeline's ``batch_size``
+    (``classifiers/config.cfg``) sets how many. Each doc gets exactly what ``__call__`` gives it.
     """
 
     def __call__(self, doc: Doc) -> Doc:
         raise NotImplementedError
 
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 2048) -> Iterator[Doc]:
         for batch in minibatch(docs, batch_size):
             yield from [self(doc) for doc in batch]
 
@@ -210,7 +211,7 @@ class VerdictMaker:
             return done
         return doc
 
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 2048) -> Iterator[Doc]:
         textcat = self.nlp.get_pipe(self.textcat)
         labels: list[str] = list(textcat.labels)  # type: ignore[attr-defined]
         for batch in minibatch(docs, batch_size):
