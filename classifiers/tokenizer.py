@@ -85,7 +85,8 @@ class FoldedTokenizer:
         ids = self._ids
         found = list(map(ids.get, words))
         if None in found:
-            strings, remember = self.vocab.strings, not self.vocab.in_memory_zone
+            strings = self.vocab.strings
+            remember = not getattr(self.vocab, "in_memory_zone", False)  # memory zones: spaCy >= 3.8
             if len(ids) >= ORTH_CACHE_LIMIT:
                 ids.clear()
             for k, (word, orth) in enumerate(zip(words, found)):
@@ -103,7 +104,7 @@ class FoldedTokenizer:
             end = n_title + self.max_description_tokens if self.max_description_tokens else len(words)
             words = [*words[:n_title], SEPARATOR, *words[n_title:end]]
         orths = self._word_ids(words)
-        doc = Doc(self.vocab, words=orths, spaces=[True] * len(orths))
+        doc = Doc(self.vocab, words=orths, spaces=[True] * len(orths))  # type: ignore[arg-type]  # ids: documented, not in the stubs
         doc.user_data[FOLDED] = f
         doc.user_data[ORTHS] = orths
         doc.user_data[TITLE_TOKENS] = n_title
