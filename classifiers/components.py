@@ -61,13 +61,14 @@ class BatchedComponent:
     every listing brings each component's tables (taxa, rules, lexicon, their
     caches: tens of thousands of entries) back into the CPU caches. A batch at a
     time keeps them there: about 50 of 440 µs per listing, measured on
-    ``bench/classify_throughput.py``. Each doc gets exactly what ``__call__`` gives it.
+    ``bench/classify_throughput.py``; the pipeline's ``batch_size``
+    (``classifiers/config.cfg``) sets how many. Each doc gets exactly what ``__call__`` gives it.
     """
 
     def __call__(self, doc: Doc) -> Doc:
         raise NotImplementedError
 
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 2048) -> Iterator[Doc]:
         for batch in minibatch(docs, batch_size):
             yield from [self(doc) for doc in batch]
 
@@ -108,6 +109,8 @@ class RuleEvidence(BatchedComponent):
 
     def __init__(self, data_dir: str = "") -> None:
         self.rules = RuleClassifier.load(_data_dir(data_dir), taxa=TaxaIndex())
+        #: rule id -> its feature names in the title and in the description
+        self._names = {rule.id: (f"R|{rule.id}|T", f"R|{rule.id}|D") for rule in self.rules.rules}
 
     def __call__(self, doc: Doc) -> Doc:
         f, taxa = folded(doc), taxa_of(doc)
@@ -115,10 +118,11 @@ class RuleEvidence(BatchedComponent):
         title_end = len(f.original) if (nl := f.original.find("\n")) < 0 else nl
         locate = _TokenLocator(doc)
         evidence: list[tuple[str, int, int]] = []
+        names = self._names
         for a, b, rule in hits:
             where = locate(a, b)
             if where:
-                evidence.append((f"R|{rule.id}|{'T' if a < title_end else 'D'}", *where))
+                evidence.append((names[rule.id][a >= title_end], *where))
         for category in decision.categories:  # regulated ones only
             span = decision.first_span(category)
             where = locate(*span) if span else None
@@ -207,7 +211,7 @@ class VerdictMaker:
             return done
         return doc
 
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 2048) -> Iterator[Doc]:
         textcat = self.nlp.get_pipe(self.textcat)
         labels: list[str] = list(textcat.labels)  # type: ignore[attr-defined]
         for batch in minibatch(docs, batch_size):
@@ -276,11 +280,13 @@ class VerdictMaker:
         reasons: list[Reason] = []
         for j, category in enumerate(categories):
             column = share[:, j]
-            top = np.argsort(-column)[: self.max_model_reasons]
-            strong: list[int] = sorted(top[column[top] >= self.reason_min_weight].tolist())
+            strong: list[int] = np.flatnonzero(column >= self.reason_min_weight).tolist()
+            if len(strong) > self.max_model_reasons:  # only the strongest few
+                top = np.argsort(-column)[: self.max_model_reasons]
+                strong = sorted(top[column[top] >= self.reason_min_weight].tolist())
             for start, end in _runs(strong, n_title):
                 a, b = token_span(doc, start, end)
-                weight = float(column[start:end].sum())
+                weight = float(column[start] if end - start == 1 else column[start:end].sum())
                 reasons.append(Reason(a, b, text[a:b], category, round(weight, 3), "model"))
         return reasons
 

@@ -26,7 +26,6 @@ from functools import partial
 from typing import Any, Callable, cast
 
 import numpy as np
-from spacy.attrs import ORTH
 from spacy.ml.models.textcat import resize_and_set_ref
 from spacy.strings import hash_string  # type: ignore[attr-defined]  # a Cython function, not in the stubs
 from spacy.tokens import Doc
@@ -36,7 +35,7 @@ from thinc.layers.resizable import resize_linear_weighted
 from thinc.types import Floats2d
 
 from classifiers.sparse_weights import KeyWeights
-from classifiers.tokenizer import title_tokens
+from classifiers.tokenizer import title_tokens, token_ids
 
 #: ``doc.user_data`` key of the evidence features other components leave: ``(name, first, end token)``.
 EVIDENCE = "phytowatch.evidence"
@@ -55,6 +54,53 @@ CACHE_LIMIT = 500_000
 Occurrences = tuple[np.ndarray, np.ndarray, np.ndarray]
 #: ``(keys, doc, token_start, size)`` of some features of a batch of docs, doc after doc.
 _Group = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+class _PieceTable:
+    """The hashed sub-word pieces of every word met so far, as flat arrays: row ``r`` holds
+    ``pieces[first[r] : first[r] + count[r]]``; :meth:`rows` maps word ids to rows.
+
+    A batch gathers its words' pieces with one array index instead of a tuple per
+    word chained into an array: about 10 of 330 µs per listing
+    (``bench/classify_throughput.py``). Past :data:`CACHE_LIMIT` words (a long
+    crawl's vocabulary keeps growing) the table starts afresh.
+    """
+
+    def __init__(self) -> None:
+        self._clear()
+
+    def _clear(self) -> None:
+        self._row: dict[int, int] = {}
+        self.first = np.zeros(1024, dtype=np.int64)
+        self.count = np.zeros(1024, dtype=np.int64)
+        self.pieces = np.zeros(4096, dtype=np.uint64)
+        self._n_pieces = 0
+
+    def rows(self, orths: list[int], make: Callable[[int], tuple[int, ...]]) -> np.ndarray:
+        """The row of every word id, adding the words not seen yet with their pieces ``make(orth)``."""
+        found = list(map(self._row.get, orths))
+        if None in found:
+            if len(self._row) + len(orths) > CACHE_LIMIT:
+                self._clear()
+                found = [None] * len(orths)
+            for k, orth in enumerate(orths):
+                if found[k] is None:
+                    found[k] = self._add(orth, make(orth))
+        return np.array(found, dtype=np.int64)
+
+    def _add(self, orth: int, pieces: tuple[int, ...]) -> int:
+        row = len(self._row)
+        if row == len(self.first):
+            self.first = np.resize(self.first, 2 * row)
+            self.count = np.resize(self.count, 2 * row)
+        end = self._n_pieces + len(pieces)
+        if end > len(self.pieces):
+            self.pieces = np.resize(self.pieces, max(2 * len(self.pieces), end))
+        self.pieces[self._n_pieces : end] = pieces
+        self.first[row], self.count[row] = self._n_pieces, len(pieces)
+        self._n_pieces = end
+        self._row[orth] = row
+        return row
 
 
 class FeatureExtractor:
@@ -76,37 +122,29 @@ class FeatureExtractor:
         self.subwords_in_description = subwords_in_description
         self.evidence = evidence
         self._evidence_keys: dict[str, int] = {}
-        self._subword_cache: dict[int, tuple[int, ...]] = {}
+        self._subwords = _PieceTable()
 
     def _subword_group(
         self, strings: Any, orths: np.ndarray, doc_of: np.ndarray, pos: np.ndarray, limit: np.ndarray
     ) -> _Group | None:
         """The sub-word pieces of a batch's tokens ``pos < limit``, token after token.
 
-        Each distinct word of the batch is looked up once: most words recur.
+        Each distinct word of the batch is looked up once (most words recur), and
+        its pieces are gathered from :class:`_PieceTable` arrays, not Python tuples.
         """
         eligible = pos < limit
         if not eligible.any():
             return None
         distinct, inverse = np.unique(orths[eligible], return_inverse=True)
-        cache, pieces = self._subword_cache, []
-        for orth in distinct.tolist():
-            found = cache.get(orth)
-            if found is None:
-                found = self._pieces(strings[orth])
-                if len(cache) < CACHE_LIMIT:
-                    cache[orth] = found
-            pieces.append(found)
-        counts = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+        rows = self._subwords.rows(distinct.tolist(), lambda orth: self._pieces(strings[orth]))
+        first, counts = self._subwords.first[rows], self._subwords.count[rows]
         per_token = counts[inverse]
         total = int(per_token.sum())
         if not total:
             return None
-        flat = np.fromiter(itertools.chain.from_iterable(pieces), dtype=np.uint64, count=int(counts.sum()))
-        first = (np.cumsum(counts) - counts)[inverse]  # where each token's pieces are in ``flat``
-        at = np.repeat(first - (np.cumsum(per_token) - per_token), per_token) + np.arange(total)
+        at = np.repeat(first[inverse] - (np.cumsum(per_token) - per_token), per_token) + np.arange(total)
         return (
-            flat[at],
+            self._subwords.pieces[at],
             np.repeat(doc_of[eligible], per_token),
             np.repeat(pos[eligible], per_token),
             np.ones(total, dtype=np.int64),
@@ -114,28 +152,23 @@ class FeatureExtractor:
 
     def _evidence_group(self, docs: list[Doc]) -> _Group | None:
         """The evidence other components left on the docs, doc after doc."""
-        cache = self._evidence_keys
-        keys: list[int] = []
-        starts: list[int] = []
-        sizes: list[int] = []
-        counts: list[int] = []
-        for doc in docs:
-            evidence = doc.user_data.get(EVIDENCE) or ()
-            for name, i, j in evidence:
-                key = cache.get(name)
-                if key is None:
-                    key = cache[name] = hash_string(name)
-                keys.append(key)
-                starts.append(i)
-                sizes.append(j - i)
-            counts.append(len(evidence))
-        if not keys:
+        per_doc = [doc.user_data.get(EVIDENCE) or () for doc in docs]
+        flat = list(itertools.chain.from_iterable(per_doc))
+        if not flat:
             return None
+        names, starts, ends = zip(*flat)
+        cache = self._evidence_keys
+        keys = list(map(cache.get, names))
+        if None in keys:
+            for k, name in enumerate(names):
+                if keys[k] is None:
+                    keys[k] = cache[name] = hash_string(name)
+        first = np.array(starts, dtype=np.int64)
         return (
             np.array(keys, dtype=np.uint64),
-            np.repeat(np.arange(len(docs), dtype=np.int64), counts),
-            np.array(starts, dtype=np.int64),
-            np.array(sizes, dtype=np.int64),
+            np.repeat(np.arange(len(docs), dtype=np.int64), np.fromiter(map(len, per_doc), np.int64, len(docs))),
+            first,
+            np.array(ends, dtype=np.int64) - first,
         )
 
     def _pieces(self, word: str) -> tuple[int, ...]:
@@ -169,11 +202,11 @@ class FeatureExtractor:
         if not todo:
             return
         n_docs = len(todo)
-        orths_of = [doc.to_array(ORTH).astype(np.uint64, copy=False).reshape(-1) for doc in todo]
+        orths_of = [token_ids(doc) for doc in todo]
         lens = np.fromiter(map(len, orths_of), dtype=np.int64, count=n_docs)
         n_title = np.minimum(np.fromiter(map(title_tokens, todo), dtype=np.int64, count=n_docs), lens)
-        orths = np.concatenate(orths_of)
-        total = len(orths)
+        total = int(lens.sum())
+        orths = np.fromiter(itertools.chain.from_iterable(orths_of), dtype=np.uint64, count=total)
         doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), lens)
         pos = np.arange(total, dtype=np.int64) - (np.cumsum(lens) - lens)[doc_of]
         doc_len = lens[doc_of]

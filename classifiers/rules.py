@@ -311,16 +311,22 @@ class RuleClassifier:
         sc = self.scoring
         window = folded.text[: folded.title_end + 1 + sc.pattern_chars] if sc.pattern_chars else folded.text
         for regex, rule, needed in self._patterns:
-            if needed and not any(ch in window for ch in needed):
+            if needed and not any(map(window.__contains__, needed)):
                 continue  # a character every match holds is not there
-            hits.extend((*m.span(), rule) for m in regex.finditer(window) if m.end() > m.start())
+            for m in regex.finditer(window):  # a plain loop: most patterns find nothing
+                a, b = m.span()
+                if b > a:
+                    hits.append((a, b, rule))
         found = hits if folded.offsets is None else [(*folded.span(a, b), rule) for a, b, rule in hits]
         if window:  # the window's end in the original text
             text = text[: folded.span(len(window) - 1, len(window))[1]]
         for regex, rule, needed in self._cased:  # original offsets already
-            if needed and not any(ch in text for ch in needed):
+            if needed and not any(map(text.__contains__, needed)):
                 continue
-            found.extend((*m.span(), rule) for m in regex.finditer(text) if m.end() > m.start())
+            for m in regex.finditer(text):
+                a, b = m.span()
+                if b > a:
+                    found.append((a, b, rule))
         return found
 
     def _evidence(self, title_end: int, found: list[tuple[int, int, Rule]]) -> _Evidence:
