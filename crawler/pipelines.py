@@ -77,6 +77,8 @@ class NormalisePipeline:
             listing.currency = currency if _CURRENCY.match(currency) else None
         listing.ships_from = country_code(listing.ships_from)
         listing.ships_to = [c for c in (country_code(s) for s in listing.ships_to) if c]
+        if listing.description is not None and not listing.description.strip():
+            listing.description = None  # a blank description is one the page did not give: it erases nothing stored
         if listing.description and len(listing.description) > MAX_DESCRIPTION_CHARS:
             listing.description = listing.description[:MAX_DESCRIPTION_CHARS]
             self.stats.inc_value("normalise/description_truncated")
