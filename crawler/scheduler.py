@@ -51,6 +51,7 @@ from crawler.housekeeping import (
 )
 from crawler.items import utc_now
 from crawler.store import Store
+from crawler.store.incremental import incomplete_reason
 from crawler.store.runs import last_runs, record_run
 from crawler.watches import Watch, WatchError, WatchFile, load_watches
 from crawler.watchrun import RunPlace, WatchLock, WatchOutcome, WatchRun
@@ -349,6 +350,8 @@ class WatchStatus:
     next_run: datetime | None
     #: Why the watch cannot run on this machine (see :attr:`crawler.watches.Watch.skipped`).
     skipped: str | None = None
+    #: Why its last run, though finished, did not count the listings it missed (None: it did, or it did not finish).
+    last_incomplete: str | None = None
 
 
 def schedule_overview(watches: WatchFile, place: RunPlace) -> list[WatchStatus]:
@@ -365,8 +368,11 @@ def schedule_overview(watches: WatchFile, place: RunPlace) -> list[WatchStatus]:
         if watch.enabled and not watch.skipped:
             next_run = stored[watch.name] if watch.name in stored else watch.trigger.get_next_fire_time(None, now)
         last = runs.get(watch.name) or {}
+        incomplete = None
+        if last.get("status") == "finished":
+            incomplete = incomplete_reason("finished", last.get("counts") or {})
         lines.append(WatchStatus(watch.name, watch.spider, watch.schedule, watch.enabled, last.get("started_at"),
-                                 last.get("status"), next_run, watch.skipped))  # fmt: skip
+                                 last.get("status"), next_run, watch.skipped, incomplete))  # fmt: skip
     return lines
 
 

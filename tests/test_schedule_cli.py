@@ -145,3 +145,18 @@ def test_a_watch_without_its_api_key_is_listed_as_skipped_and_refused_by_run_now
     assert one_line_error(refused).startswith(f"Error: {watches}: watch etsy-seeds cannot run on this machine: Etsy"
                                               " search needs an Open API key: set ETSY_API_KEY")  # fmt: skip
     assert not db.exists()  # nothing started
+
+
+def test_list_says_when_the_last_run_finished_without_counting_its_misses(runner: CliRunner, tmp_path: Path) -> None:
+    watches = watches_file(tmp_path, "http://127.0.0.1:9")
+    db = tmp_path / "phytowatch.db"
+    with Store(db) as store:
+        run = store.start_run("shopify", {"stores": "http://127.0.0.1:9"}, watch="roses")
+        counts = {"store/listings_new": 3, "spider_exceptions/count": 1, "spider_exceptions/ValueError": 1}
+        store.finish_run(run, "finished", counts)  # a sitemap callback raised: Scrapy's counts
+    listing = runner.invoke(main, ["schedule", "list", "--watches", str(watches), "--db", str(db)])
+    assert listing.exit_code == 0, listing.output
+    [row] = [line for line in listing.output.splitlines() if "│ roses" in line]
+    assert [cell.strip() for cell in row.strip("│ ").split("│")][5] == "finished, incomplete"
+    assert "roses: its last run did not count missed listings, because not every page was read (" in listing.output
+    assert "program error in the spider" in listing.output

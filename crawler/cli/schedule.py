@@ -118,13 +118,16 @@ def schedule_list(config_path: str | None, watches_file: Path | None, db: Path |
     for line in lines:
         next_run = line.next_run.strftime("%Y-%m-%d %H:%M %Z") if line.next_run else "-"
         enabled = "skipped" if line.skipped and line.enabled else "yes" if line.enabled else "no"
+        status = f"{line.last_status}, incomplete" if line.last_incomplete else line.last_status or "-"
         table.add_row(line.name, line.spider, line.schedule, enabled,
-                      (line.last_started or "-").replace("+00:00", "Z"), line.last_status or "-", next_run)  # fmt: skip
+                      (line.last_started or "-").replace("+00:00", "Z"), status, next_run)  # fmt: skip
     console = Console(width=160)
     console.print(table)
     for line in lines:
         if line.skipped:
             click.echo(f"{line.name}: cannot run on this machine, not scheduled: {line.skipped}")
+        if line.last_incomplete:
+            click.echo(f"{line.name}: its last run did not count missed listings, because {line.last_incomplete}")
     holder = scheduler_holder(place)
     console.print(f"scheduler: running ({holder})" if holder else "scheduler: not running")
 
