@@ -316,6 +316,8 @@ def test_the_listing_page_shows_delisted_and_relisted(client: Any, db: Path, del
     assert f"title=\"gone from the marketplace's pages since {DELISTED_AT}" in page and "delisted 2026-10-28<" in page
     assert f"no, delisted {DELISTED_AT} (missing from 3 complete crawls of its pages in a row)" in page
     assert '<span class="change change-delisted"' in page
+    [delisted_row] = [row for row in page.split("<tr>") if "change-delisted" in row]
+    assert "<td>no longer listed</td>" in delisted_row  # its row keeps the last offer, but not "available: yes"
     with Store(db) as store:  # seen again: relisted, with a history row
         back = Listing("shop.example", "tulips", "https://shop.example/item/tulips", "Tulip bulbs Darwin mix 50 pcs",
                        "Tulipa bulbs for autumn planting", price=9.5, currency="EUR", ships_from="NL",
