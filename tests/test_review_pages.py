@@ -355,3 +355,25 @@ def test_the_dashboard_says_how_much_of_the_backlog_is_delisted(client: Any, db:
     page = client.get("/dashboard").get_data(as_text=True)
     assert "The backlog includes delisted listings" in page
     assert '<a href="/queue?listed=delisted">1 flagged listing awaiting a decision is delisted</a>' in page
+
+
+def test_the_audit_log_shows_the_officers_decisions_on_trader_links(client: Any, db: Path) -> None:
+    from crawler.trader_links import relink, unlink
+
+    with Store(db) as store:
+        (a, a_key), (b, _) = store.conn.execute("SELECT id, seller_key FROM traders ORDER BY id LIMIT 2").fetchall()
+        store.conn.execute("INSERT INTO trader_links (trader_a, trader_b, kind, value, evidence, linked_at)"
+                           " VALUES (?, ?, 'phone', '+31 6 <i>1234</i>', '{}', '2026-11-01T02:00:00+00:00')",
+                           (a, b))  # fmt: skip
+        store.conn.commit()
+        [link_id] = store.conn.execute("SELECT id FROM trader_links").fetchone()
+        unlink(store, link_id, "J. de Vries", "a courier's <script>alert(7)</script> number")
+        relink(store, link_id, "A. Janssen", "the same family business after all")
+    page = client.get("/audit").get_data(as_text=True)
+    section = page.split("Trader link decisions", 1)[1]
+    assert section.index("linked again") < section.index("held apart")  # newest first
+    assert "A. Janssen" in section and "J. de Vries" in section and f"{link_id}: phone" in section
+    assert "&lt;script&gt;alert(7)&lt;/script&gt;" in section and "<script>alert(7)" not in page
+    assert "+31 6 &lt;i&gt;1234&lt;/i&gt;" in section
+    assert 'href="/traders/' in section and a_key in section
+    assert "Trader link decisions" not in client.get("/audit?before=1").get_data(as_text=True)

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from crawler.review.app import settings, store
 from crawler.review.dashboard import CATEGORY_COLOURS, DashboardCache, cached, delisted_awaiting
 from crawler.review.decisions import DECISIONS, audit_page
+from crawler.store.link_decisions import link_decisions_log
 
 blueprint = Blueprint("overview", __name__)
 
@@ -26,7 +27,8 @@ def dashboard() -> Any:
 
 @blueprint.route("/audit")
 def audit() -> Any:
-    """Every decision, newest first: who decided what on which listing, and when."""
+    """Every decision, newest first: who decided what on which listing, and when; on the first page also the
+    latest decisions on trader links (``phytowatch traders unlink | relink``), which are made on the command line."""
     before = request.args.get("before", "")
     if before and not before.isdigit():
         abort(400, "the page link is damaged; start from the first page")
@@ -37,5 +39,7 @@ def audit() -> Any:
     rows, next_before = audit_page(store(), before=int(before) if before else None, reviewer=reviewer,
                                    decision=decision)  # fmt: skip
     reviewers = [r[0] for r in store().conn.execute("SELECT name FROM users ORDER BY name")]
+    links = [] if before else link_decisions_log(store())  # on the first page only
     return render_template("audit.html", rows=rows, next_before=next_before, reviewer=reviewer, decision=decision,
-                           decisions=DECISIONS, reviewers=reviewers, done=request.args.get("done"))  # fmt: skip
+                           decisions=DECISIONS, reviewers=reviewers, done=request.args.get("done"),
+                           link_decisions=links)  # fmt: skip

@@ -86,3 +86,18 @@ def link_decisions(store: Store, link_id: int) -> list[dict[str, Any]]:
         " UNION ALL SELECT 'relink', id, relinked_by, reason, relinked_at, unlink_id, 1"
         " FROM trader_relinks WHERE link_id = :link ORDER BY unlink_id, stage", {"link": link_id})  # fmt: skip
     return [{k: v for k, v in row.items() if k != "stage"} for row in rows]
+
+
+def link_decisions_log(store: Store, limit: int = 50) -> list[dict[str, Any]]:
+    """The latest unlinks and relinks, newest first, for the audit log: who held which traders apart or
+    joined them again, when and why, with the link's kind and value and both traders' names."""
+    return list(store.db.query(
+        "SELECT d.*, l.kind, l.value,"
+        " ta.marketplace AS a_marketplace, ta.seller_key AS a_seller_key, ta.display_name AS a_name,"
+        " tb.marketplace AS b_marketplace, tb.seller_key AS b_seller_key, tb.display_name AS b_name"
+        " FROM (SELECT 'unlink' AS action, id, link_id, unlinked_by AS officer, reason, unlinked_at AS decided_at"
+        "       FROM trader_unlinks"
+        "       UNION ALL SELECT 'relink', id, link_id, relinked_by, reason, relinked_at FROM trader_relinks) d"
+        " JOIN trader_links l ON l.id = d.link_id"
+        " LEFT JOIN traders ta ON ta.id = l.trader_a LEFT JOIN traders tb ON tb.id = l.trader_b"
+        " ORDER BY d.decided_at DESC, d.action = 'unlink', d.id DESC LIMIT ?", [limit]))  # fmt: skip
