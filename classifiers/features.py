@@ -60,9 +60,8 @@ class _PieceTable:
     """The hashed sub-word pieces of every word met so far, as flat arrays: row ``r`` holds
     ``pieces[first[r] : first[r] + count[r]]``; :meth:`rows` maps word ids to rows.
 
-    A batch gathers its words' pieces with one array index instead of a tuple per
-    word chained into an array: about 10 of 330 µs per listing
-    (``bench/classify_throughput.py``). Past :data:`CACHE_LIMIT` words (a long
+    A batch gathers its words' pieces with one array index instead of a Python
+    tuple per word chained into an array. Past :data:`CACHE_LIMIT` words (a long
     crawl's vocabulary keeps growing) the table starts afresh.
     """
 
