@@ -18,11 +18,14 @@ import fcntl
 import gc
 import hashlib
 import json
+import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
 
 from classifiers.types import Classification
+
+logger = logging.getLogger(__name__)
 
 #: Source files whose changes make a trained pipeline stale.
 _FINGERPRINTED_CODE = (
@@ -58,6 +61,25 @@ def fingerprint(training_dir: Path | None = None) -> str:
     )
     for path in [here / name for name in _FINGERPRINTED_CODE] + sorted(training_dir.glob("*.jsonl")) + evidence:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def evidence_digest(data_dir: Path | None = None) -> str:
+    """A digest of the keyword rules and word classes in ``data_dir`` (default: the bundled ``data/``).
+
+    The model's evidence features are named after them (``R|<rule id>|T``,
+    ``LX|<class>|D``): a model loaded next to other rules or word classes than it
+    was trained with reads features it never weighed and misses the ones it did.
+    Taxa lists are left out on purpose: an NPPO drops in its own list without
+    retraining, and taxa reach the model only as kingdom and status.
+    """
+    if data_dir is None:
+        from crawler.paths import data_dir as bundled
+
+        data_dir = bundled()
+    digest = hashlib.sha256()
+    for path in sorted((data_dir / "rules").glob("*.toml")) + sorted((data_dir / "lexicon").glob("*.tsv")):
+        digest.update(f"{path.parent.name}/{path.name}".encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -112,6 +134,15 @@ class SpacyClassifier:
             json.dumps(meta, sort_keys=True, default=str).encode()
         ).hexdigest()[:16]
         self.version = f"commodity-{trained_from[:12]}+{rules.rules.version}"
+        #: What is wrong with the rules and word classes next to the model, for the officer (None: nothing).
+        self.evidence_mismatch: str | None = None
+        trained_with = meta.get("phytowatch_evidence")
+        if trained_with and trained_with != evidence_digest(data_dir):
+            self.evidence_mismatch = (
+                f"the keyword rules or word classes in {data_dir or 'the bundled data/'} are not those the model in"
+                f" {model_dir} was trained with, so its scores may be off: retrain it (phytowatch classifier train)"
+            )
+            logger.warning("%s", self.evidence_mismatch)
         # The pipeline's objects live as long as the process: keep the cyclic garbage
         # collector from walking them again and again (it cost half the throughput).
         gc.freeze()

@@ -28,6 +28,7 @@ from spacy.language import Language
 from spacy.training import Example
 from spacy.util import registry
 
+from classifiers.model import evidence_digest
 from classifiers.types import CATEGORIES
 
 SPLITS = ("train", "dev", "test")
@@ -169,6 +170,8 @@ def train(output: Path, config_path: Path = CONFIG_PATH, overrides: dict[str, An
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         meta["name"], meta["version"] = "phytowatch_commodity", _package_version()
         meta["phytowatch_fingerprint"] = _fingerprint(config_path, config, overrides or {})
+        rules_dir = nlp.config["components"]["phytowatch_rules"].get("data_dir") or None
+        meta["phytowatch_evidence"] = evidence_digest(Path(rules_dir) if rules_dir else None)
         meta["description"] = "phytowatch commodity classifier (textcat_multilabel over folded bag-of-words features)"
         meta_path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
         if output.exists():

@@ -8,6 +8,8 @@ product's figures.
 from __future__ import annotations
 
 import json
+import logging
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +32,7 @@ from classifiers.training import (
     train,
 )
 from classifiers.types import CATEGORIES, Classification
+from crawler.paths import data_dir
 
 
 @pytest.fixture(scope="module")
@@ -233,7 +236,7 @@ def test_a_bad_training_line_names_file_and_line(tmp_path: Path) -> None:
         list(read_jsonl(path))
 
 
-def test_training_writes_a_loadable_pipeline(tmp_path: Path) -> None:
+def test_training_writes_a_loadable_pipeline(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """A short training run on a small folder, the way `classifier train` runs it."""
     data = tmp_path / "data"
     data.mkdir()
@@ -247,6 +250,18 @@ def test_training_writes_a_loadable_pipeline(tmp_path: Path) -> None:
     small = SpacyClassifier(out)
     verdict = small.classify(["Tomato seeds x50"])[0]
     assert isinstance(verdict, Classification) and set(verdict.scores) == set(CATEGORIES)
+    assert small.evidence_mismatch is None
+    # next to other word classes than it was trained with, the model says so (and still loads)
+    other = tmp_path / "other-data"
+    for part in ("rules", "taxa", "lexicon"):
+        shutil.copytree(data_dir() / part, other / part)
+    with (other / "lexicon" / "en.tsv").open("a", encoding="utf-8") as fh:
+        fh.write("fruit\tzzyzx berry\n")
+    with caplog.at_level(logging.WARNING, logger="classifiers.model"):
+        moved = SpacyClassifier(out, other)
+    assert moved.evidence_mismatch is not None and "retrain" in moved.evidence_mismatch
+    assert str(other) in caplog.text and "phytowatch classifier train" in caplog.text
+    assert moved.classify(["Tomato seeds x50"])[0].scores == verdict.scores  # the new name is not in the text
 
 
 def test_fingerprint_follows_the_training_data(tmp_path: Path) -> None:

@@ -80,7 +80,10 @@ def evaluate_command(data: Path | None, split: str | None, model_dir: Path | Non
     listings = load_listings(data, None if chosen == "all" else chosen)
     if not listings:
         raise click.ClickException(f"no labelled listings in {data or 'the bundled data'} ({chosen} split)")
-    result = evaluate(load_classifier(model_dir=model_dir), listings)
+    classifier = load_classifier(model_dir=model_dir)
+    if mismatch := getattr(classifier, "evidence_mismatch", None):
+        click.echo(f"warning: {mismatch}", err=True)
+    result = evaluate(classifier, listings)
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
