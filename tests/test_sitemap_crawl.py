@@ -133,7 +133,7 @@ PRODUCTS = {
     "/p/olivo.html": ("Olivo Leccino in vaso 18 cm", "OL-18", "24.90", "Pianta di olivo"),  # high
     "/p/arance.html": ("Arance fresche di Sicilia 5 kg", "AR-5", "12.00", "Arance da tavola raccolte a mano"),
     "/p/corteccia.html": ("Corteccia di pino per pacciamatura 50 L", "CP-50", "9.90", "Corteccia di pino"),
-    "/p/marmellata.html": ("Marmellata di arance 250 g", "MA-250", "4.50", "Confettura extra"),  # low
+    "/p/origano.html": ("Origano secco di Sicilia 50 g", "OR-50", "4.50", "Foglie e fiori essiccati"),  # low
     "/p/vaso.html": ("Vaso in terracotta 30 cm", "VA-30", "15.00", "Vaso fatto a mano"),  # not regulated
 }
 #: Written by the crawl's clock, not by what a page says.
@@ -173,7 +173,7 @@ def test_known_product_pages_are_read_again_by_risk_and_lastmod_and_every_listin
         assert night() == set(PRODUCTS)  # never read: every page
         first = listings(db)
         assert {sku: row["risk"] for sku, row in first.items()} == {
-            "OL-18": "high", "AR-5": "medium", "CP-50": "medium", "MA-250": "low", "VA-30": "none"}
+            "OL-18": "high", "AR-5": "medium", "CP-50": "medium", "OR-50": "low", "VA-30": "none"}
         classified = rows(db, "SELECT count(*) AS n FROM classifications")[0]["n"]
 
         # a night later: the bark changed its price and says so in <lastmod>; a new product appears
