@@ -160,22 +160,22 @@ def _categories(categories: Sequence[str] | str | None) -> tuple[str, ...]:
     return tuple(sorted(set(chosen)))
 
 
-def _decision(decision: str | None) -> str | None:
-    if decision in _NO_FILTER:
+def _one_of(value: str | None, choices: Sequence[str], what: str) -> str | None:
+    """``value`` as one of ``choices`` (case and spaces ignored), None for no filter; else a clear error."""
+    if value in _NO_FILTER:
         return None
-    name = str(decision).strip().lower()
-    if name not in DECISION_FILTERS:
-        raise ExportError(f"decision {decision!r} is not one of {', '.join(DECISION_FILTERS)}")
+    name = str(value).strip().lower()
+    if name not in choices:
+        raise ExportError(f"{what} {value!r} is not one of {', '.join(choices)}")
     return name
+
+
+def _decision(decision: str | None) -> str | None:
+    return _one_of(decision, DECISION_FILTERS, "decision")
 
 
 def _listed(listed: str | None) -> str | None:
-    if listed in _NO_FILTER:
-        return None
-    name = str(listed).strip().lower()
-    if name not in LISTED_FILTERS:
-        raise ExportError(f"listed {listed!r} is not one of {', '.join(LISTED_FILTERS)}")
-    return name
+    return _one_of(listed, LISTED_FILTERS, "listed")
 
 
 def _country(country: str | None) -> str | None:
