@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 from rich.console import Console
@@ -101,6 +102,23 @@ def traders_link(db: Path | None, rescan: bool) -> None:
                f" ({report.links_held_apart} links held apart by officers) in {report.seconds:.1f} s")
 
 
+Decided = TypeVar("Decided")
+
+
+def _link_decision(
+    decide: Callable[[Any, int, str, str], Decided], db: Path | None, link_id: int, officer: str, reason: str
+) -> Decided:
+    """Record an officer's unlink or relink in the database; a refused one is one clear line."""
+    from crawler.store import Store
+    from crawler.trader_links import LinkError
+
+    with Store(_existing_database(db)) as store:
+        try:
+            return decide(store, link_id, officer, reason)
+        except LinkError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
 @traders.command("unlink")
 @click.argument("link_id", type=int)
 @click.option("--by", "officer", required=True, help="Who undoes the link (recorded).")
@@ -115,14 +133,9 @@ def traders_unlink(link_id: int, officer: str, reason: str, db: Path | None) -> 
 
     Example: phytowatch traders unlink 42 --by "J. de Vries" --reason "shared courier's phone number"
     """
-    from crawler.store import Store
-    from crawler.trader_links import LinkError, unlink
+    from crawler.trader_links import unlink
 
-    with Store(_existing_database(db)) as store:
-        try:
-            done = unlink(store, link_id, officer, reason)
-        except LinkError as exc:
-            raise click.ClickException(str(exc)) from None
+    done = _link_decision(unlink, db, link_id, officer, reason)
     link = done.link
     click.echo(f"link {link_id} ({link['kind']} {link['value']}) between traders {link['trader_a']} and"
                f" {link['trader_b']} undone (record {done.unlink_id}); {done.report.entities} trader entities")
@@ -141,14 +154,9 @@ def traders_relink(link_id: int, officer: str, reason: str, db: Path | None) -> 
 
     Example: phytowatch traders relink 42 --by "J. de Vries" --reason "wrong link: 42 is the shop's own site"
     """
-    from crawler.store import Store
-    from crawler.trader_links import LinkError, relink
+    from crawler.trader_links import relink
 
-    with Store(_existing_database(db)) as store:
-        try:
-            done = relink(store, link_id, officer, reason)
-        except LinkError as exc:
-            raise click.ClickException(str(exc)) from None
+    done = _link_decision(relink, db, link_id, officer, reason)
     link = done.link
     click.echo(f"link {link_id} ({link['kind']} {link['value']}) between traders {link['trader_a']} and"
                f" {link['trader_b']} counts again: unlink {link['unlink_id']} by {link['unlinked_by']} taken back"
