@@ -222,6 +222,20 @@ def _class_chars(items: Any) -> str:
     return "".join(sorted(set(chars)))
 
 
+def _pattern_hits(
+    patterns: list[tuple[re.Pattern[str], Rule, str]], text: str, out: list[tuple[int, int, Rule]]
+) -> None:
+    """Append ``(start, end, rule)`` of every non-empty match in ``text``, skipping a pattern whose
+    needed characters (:func:`needed_chars`) are all absent. A plain loop: most patterns find nothing."""
+    for regex, rule, needed in patterns:
+        if needed and not any(map(text.__contains__, needed)):
+            continue
+        for m in regex.finditer(text):
+            a, b = m.span()
+            if b > a:
+                out.append((a, b, rule))
+
+
 class RuleClassifier:
     """Keyword rules and taxa lists behind the :class:`classifiers.types.Classifier` contract."""
 
@@ -310,23 +324,11 @@ class RuleClassifier:
                 hits.extend((a, b, r) for r in self._suffix_rules[heads[k]])
         sc = self.scoring
         window = folded.text[: folded.title_end + 1 + sc.pattern_chars] if sc.pattern_chars else folded.text
-        for regex, rule, needed in self._patterns:
-            if needed and not any(map(window.__contains__, needed)):
-                continue  # a character every match holds is not there
-            for m in regex.finditer(window):  # a plain loop: most patterns find nothing
-                a, b = m.span()
-                if b > a:
-                    hits.append((a, b, rule))
+        _pattern_hits(self._patterns, window, hits)
         found = hits if folded.offsets is None else [(*folded.span(a, b), rule) for a, b, rule in hits]
         if window:  # the window's end in the original text
             text = text[: folded.span(len(window) - 1, len(window))[1]]
-        for regex, rule, needed in self._cased:  # original offsets already
-            if needed and not any(map(text.__contains__, needed)):
-                continue
-            for m in regex.finditer(text):
-                a, b = m.span()
-                if b > a:
-                    found.append((a, b, rule))
+        _pattern_hits(self._cased, text, found)  # original offsets already
         return found
 
     def _evidence(self, title_end: int, found: list[tuple[int, int, Rule]]) -> _Evidence:
