@@ -128,14 +128,14 @@ class Folded:
         return self.span(self.starts[first], self.ends[last])
 
 
-def _tokenize(folded: str, split: re.Pattern[str] | None = None) -> tuple[list[str], list[int], list[int]]:
+def _tokenize(folded: str, split: re.Pattern[str] = _SPLIT) -> tuple[list[str], list[int], list[int]]:
     """Tokens of a folded text with their start and end offsets (``split``: a quicker
-    splitting regex that gives the same tokens on this text).
+    splitting regex that gives the same tokens on this text, as :func:`fold` knows it).
 
     ``re.split`` with a capturing group alternates gaps and tokens, so the running
     sum of the parts' lengths gives every boundary without a match object per token.
     """
-    parts = (split or (_SPLIT_ASCII if folded.isascii() else _SPLIT)).split(folded)
+    parts = split.split(folded)
     bounds = list(itertools.accumulate(map(len, parts)))
     starts = bounds[0::2]
     starts.pop()  # the end of the text
@@ -177,9 +177,10 @@ def _fold_latin1(text: str) -> str | None:
 def fold(text: str) -> Folded:
     """Casefold and strip accents, keeping offsets into ``text``; then tokenise."""
     offsets: list[int] | None = None
-    split = None
+    split = _SPLIT
     if text.isascii():
         folded = text.lower()
+        split = _SPLIT_ASCII
     elif (quick := _fold_latin1(text)) is not None:
         folded = quick  # every character folds to one: the offsets are the identity
         split = _SPLIT_LATIN1
