@@ -73,6 +73,15 @@ def links_held_apart(store: Store) -> list[dict[str, Any]]:
         f" WHERE {_IN_FORCE} ORDER BY u.id DESC"))  # fmt: skip
 
 
+#: Every officer's decision on a link, unlinks and relinks alike: ``decision`` (``unlink`` or ``relink``),
+#: ``stage`` (0 or 1), and ``unlink_id``, the unlink each is or takes back.
+_DECISIONS = (
+    "SELECT 'unlink' AS decision, id, link_id, unlinked_by AS officer, reason, unlinked_at AS decided_at,"
+    " id AS unlink_id, 0 AS stage FROM trader_unlinks"
+    " UNION ALL SELECT 'relink', id, link_id, relinked_by, reason, relinked_at, unlink_id, 1 FROM trader_relinks"
+)
+
+
 def link_decisions(store: Store, link_id: int) -> list[dict[str, Any]]:
     """The trail of one link: its unlinks and relinks, oldest first (``decision``: ``unlink`` or ``relink``).
 
@@ -80,24 +89,18 @@ def link_decisions(store: Store, link_id: int) -> list[dict[str, Any]]:
     unlink...), so they are ordered by the unlink each is or takes back, not by
     their timestamps, which have whole seconds and can tie.
     """
-    rows = store.db.query(
-        "SELECT 'unlink' AS decision, id, unlinked_by AS officer, reason, unlinked_at AS decided_at,"
-        " id AS unlink_id, 0 AS stage FROM trader_unlinks WHERE link_id = :link"
-        " UNION ALL SELECT 'relink', id, relinked_by, reason, relinked_at, unlink_id, 1"
-        " FROM trader_relinks WHERE link_id = :link ORDER BY unlink_id, stage", {"link": link_id})  # fmt: skip
-    return [{k: v for k, v in row.items() if k != "stage"} for row in rows]
+    return list(store.db.query(
+        f"SELECT decision, id, officer, reason, decided_at, unlink_id FROM ({_DECISIONS}) WHERE link_id = ?"
+        " ORDER BY unlink_id, stage", [link_id]))  # fmt: skip
 
 
 def link_decisions_log(store: Store, limit: int = 50) -> list[dict[str, Any]]:
     """The latest unlinks and relinks, newest first, for the audit log: who held which traders apart or
     joined them again, when and why, with the link's kind and value and both traders' names."""
     return list(store.db.query(
-        "SELECT d.*, l.kind, l.value,"
+        "SELECT d.decision, d.id, d.link_id, d.officer, d.reason, d.decided_at, l.kind, l.value,"
         " ta.marketplace AS a_marketplace, ta.seller_key AS a_seller_key, ta.display_name AS a_name,"
         " tb.marketplace AS b_marketplace, tb.seller_key AS b_seller_key, tb.display_name AS b_name"
-        " FROM (SELECT 'unlink' AS action, id, link_id, unlinked_by AS officer, reason, unlinked_at AS decided_at"
-        "       FROM trader_unlinks"
-        "       UNION ALL SELECT 'relink', id, link_id, relinked_by, reason, relinked_at FROM trader_relinks) d"
-        " JOIN trader_links l ON l.id = d.link_id"
+        f" FROM ({_DECISIONS}) d JOIN trader_links l ON l.id = d.link_id"
         " LEFT JOIN traders ta ON ta.id = l.trader_a LEFT JOIN traders tb ON tb.id = l.trader_b"
-        " ORDER BY d.decided_at DESC, d.action = 'unlink', d.id DESC LIMIT ?", [limit]))  # fmt: skip
+        " ORDER BY d.decided_at DESC, d.stage DESC, d.id DESC LIMIT ?", [limit]))  # fmt: skip
